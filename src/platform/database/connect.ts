@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** The common face of both drivers: everything above this line is driver-agnostic. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** Applies drizzle/ migrations under a lock; see migrate.ts. */
+  migrate(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url?: string;
+  dataDir: string;
+  poolSize: number;
+  migrationsFolder: string;
+}
+
+export async function connectDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
+  return opts.url ? connectPostgres(opts.url, opts) : connectPglite(opts.dataDir, opts);
+}
+
+async function connectPostgres(url: string, opts: DatabaseOptions): Promise<DatabaseHandle> {
+  const pg = await import('pg');
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { migratePostgresWithLock } = await import('./migrate.js');
+  const pool = new pg.default.Pool({ connectionString: url, max: opts.poolSize });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = drizzle({ client: pool, schema }) as unknown as Database;
+  return {
+    db,
+    kind: 'postgres',
+    migrate: () => migratePostgresWithLock(pool, opts.migrationsFolder),
+    ping: async () => void (await pool.query('select 1')),
+    close: () => pool.end(),
+  };
+}
+
+async function connectPglite(dataDir: string, opts: DatabaseOptions): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migratePglite } = await import('./migrate.js');
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(inMemory ? undefined : dataDir);
+  const liteDb = drizzle({ client, schema });
+  const db = liteDb as unknown as Database;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(liteDb, opts.migrationsFolder),
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  };
+}
+
+/** Both drivers answer `execute` with `{ rows }`; this is the one place that says so. */
+export async function queryRows<T>(q: Pick<Database, 'execute'>, query: Parameters<Database['execute']>[0]): Promise<T[]> {
+  const result = (await q.execute(query)) as { rows: T[] };
+  return result.rows;
+}

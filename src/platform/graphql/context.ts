@@ -1,0 +1,11 @@
+import type { Logger } from '../logger.js';
+import type { Identity } from '../../modules/auth/identity.js';
+import type { Services } from '../services.js';
+
+/** What every resolver receives: who is calling, and the services to call. */
+export interface RequestContext {
+  caller: Identity;
+  requestId: string;
+  services: Services;
+  log: Logger;
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { BadRequestError, DomainError } from '../errors.js';
+import type { RequestContext } from '../graphql/context.js';
+import { readBody } from './body.js';
+
+function sendErrors(res: ServerResponse, error: DomainError): void {
+  res.statusCode = error.httpStatus;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code, status: error.toStatus() } }] }));
+}
+
+/**
+ * Apollo Server on a bare node:http handler: no framework between the
+ * socket and the executor (the cheapest path), the body capped before it is
+ * parsed, and authentication done once per request in `context`.
+ */
+export function createGraphqlHandler(
+  apollo: ApolloServer<RequestContext>,
+  context: (req: IncomingMessage) => Promise<RequestContext>,
+) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    let body: unknown;
+    try {
+      if (req.method === 'POST') {
+        const raw = await readBody(req);
+        const type = req.headers['content-type'] ?? '';
+        if (type.includes('json')) {
+          try {
+            body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+          } catch {
+            throw new BadRequestError('the request body is not valid JSON');
+          }
+        } else {
+          body = raw.toString('utf8');
+        }
+      }
+    } catch (e) {
+      if (e instanceof DomainError) return sendErrors(res, e);
+      throw e;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => context(req),
+    });
+    res.statusCode = result.status ?? 200;
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+/** Context errors must reach the client with their code and HTTP status, not as a 500. */
+export function contextError(e: DomainError): GraphQLError {
+  return new GraphQLError(e.message, {
+    extensions: { code: e.code, status: e.toStatus(), http: { status: e.httpStatus } },
+  });
+}
