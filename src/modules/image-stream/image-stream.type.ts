@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { SafeIntScalar, StringMapScalar } from '../../platform/graphql/scalars.js';
 
-@ObjectType({ description: 'Standard object metadata, as Kubernetes defines it.' })
+@ObjectType({ simpleResolvers: true, description: 'Standard object metadata, as Kubernetes defines it.' })
 export class ObjectMeta {
   @Field(() => String, { description: 'Unique within the namespace.' })
   name!: string;
@@ -37,7 +37,7 @@ export class ObjectMeta {
   finalizers?: string[];
 }
 
-@ObjectType({ description: 'Points at another object by kind, namespace and name.' })
+@ObjectType({ simpleResolvers: true, description: 'Points at another object by kind, namespace and name.' })
 export class ObjectReference {
   @Field(() => String, { nullable: true })
   kind?: string;
@@ -61,7 +61,7 @@ export class ObjectReference {
   fieldPath?: string;
 }
 
-@ObjectType({ description: 'How images of a tag are imported.' })
+@ObjectType({ simpleResolvers: true, description: 'How images of a tag are imported.' })
 export class TagImportPolicy {
   @Field(() => Boolean, { nullable: true, description: 'Allow plain HTTP or unverified TLS when importing.' })
   insecure?: boolean;
@@ -73,13 +73,13 @@ export class TagImportPolicy {
   importMode?: string;
 }
 
-@ObjectType({ description: 'How pull specs for this tag are handed to consumers.' })
+@ObjectType({ simpleResolvers: true, description: 'How pull specs for this tag are handed to consumers.' })
 export class TagReferencePolicy {
   @Field(() => String, { description: 'Source (the original pull spec) or Local (through the integrated registry).' })
   type!: string;
 }
 
-@ObjectType({ description: 'A spec tag: what a tag should point at.' })
+@ObjectType({ simpleResolvers: true, description: 'A spec tag: what a tag should point at.' })
 export class TagReference {
   @Field(() => String)
   name!: string;
@@ -103,7 +103,7 @@ export class TagReference {
   referencePolicy!: TagReferencePolicy;
 }
 
-@ObjectType({ description: 'One entry in the history of a tag.' })
+@ObjectType({ simpleResolvers: true, description: 'One entry in the history of a tag.' })
 export class TagEvent {
   @Field(() => String, { description: 'When the tag came to point at this image.' })
   created!: string;
@@ -118,7 +118,7 @@ export class TagEvent {
   generation!: number;
 }
 
-@ObjectType({ description: 'A condition of a tag, such as a failed import.' })
+@ObjectType({ simpleResolvers: true, description: 'A condition of a tag, such as a failed import.' })
 export class TagEventCondition {
   @Field(() => String)
   type!: string;
@@ -139,7 +139,7 @@ export class TagEventCondition {
   generation!: number;
 }
 
-@ObjectType({ description: 'The history of one tag, newest first (the JSON NamedTagEventList).' })
+@ObjectType({ simpleResolvers: true, description: 'The history of one tag, newest first (the JSON NamedTagEventList).' })
 export class TagEventList {
   @Field(() => String)
   tag!: string;
@@ -151,13 +151,13 @@ export class TagEventList {
   conditions?: TagEventCondition[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImageLookupPolicy {
   @Field(() => Boolean, { description: 'Resolve short image names in this namespace to this stream.' })
   local!: boolean;
 }
 
-@ObjectType({ description: 'What the stream should contain.' })
+@ObjectType({ simpleResolvers: true, description: 'What the stream should contain.' })
 export class ImageStreamSpec {
   @Field(() => ImageLookupPolicy)
   lookupPolicy!: ImageLookupPolicy;
@@ -169,7 +169,7 @@ export class ImageStreamSpec {
   tags?: TagReference[];
 }
 
-@ObjectType({ description: 'What the stream contains, as recorded by the server.' })
+@ObjectType({ simpleResolvers: true, description: 'What the stream contains, as recorded by the server.' })
 export class ImageStreamStatus {
   @Field(() => String, { description: 'Where the stream can be pulled from inside the cluster; may be empty.' })
   dockerImageRepository!: string;
@@ -181,7 +181,7 @@ export class ImageStreamStatus {
   tags?: TagEventList[];
 }
 
-@ObjectType({ description: 'A named set of tags, each with the history of images it pointed at.' })
+@ObjectType({ simpleResolvers: true, description: 'A named set of tags, each with the history of images it pointed at.' })
 export class ImageStream {
   @Field(() => String)
   kind!: string;
@@ -199,7 +199,7 @@ export class ImageStream {
   status!: ImageStreamStatus;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -208,7 +208,7 @@ export class PageInfo {
   endCursor?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ImageStreamEdge {
   @Field(() => String)
   cursor!: string;
@@ -217,7 +217,7 @@ export class ImageStreamEdge {
   node!: ImageStream;
 }
 
-@ObjectType({ description: 'A page of image streams (Relay connection).' })
+@ObjectType({ simpleResolvers: true, description: 'A page of image streams (Relay connection).' })
 export class ImageStreamConnection {
   @Field(() => [ImageStreamEdge])
   edges!: ImageStreamEdge[];
