@@ -26,6 +26,12 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
     while (i < n && tokenChars.test(header[i])) i++;
     return header.slice(start, i);
   };
+  // Lenient: some registries send unquoted URLs, which are not RFC tokens.
+  const readBare = () => {
+    const start = i;
+    while (i < n && header[i] !== ',' && header[i] !== ' ' && header[i] !== '\t') i++;
+    return header.slice(start, i);
+  };
   const readQuoted = () => {
     // header[i] is the opening quote
     i++;
@@ -54,7 +60,7 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Cha
     if (header[i] === '=' && current) {
       i++;
       skipSpaces();
-      const value = header[i] === '"' ? readQuoted() : readToken();
+      const value = header[i] === '"' ? readQuoted() : readBare();
       current.params[token.toLowerCase()] = value;
       continue;
     }
