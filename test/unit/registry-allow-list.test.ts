@@ -66,6 +66,11 @@ describe('FetchGuard name checks', () => {
     expect(() => guard.checkFollowUp(new URL('file:///etc/passwd'), 'redirect to', true)).toThrow(/scheme/);
     expect(() => guard.checkFollowUp(new URL('https://u:p@quay.io/'), 'redirect to', false)).toThrow(/credentials/);
     expect(() => guard.checkFollowUp(new URL('https://cdn.example/'), 'redirect to', false)).toThrow(/not allowed by whitelist/);
+    // literal spellings of the metadata address all normalise to something refused
+    const open = new FetchGuard({ allowPrivate: true });
+    for (const url of ['http://[::ffff:169.254.169.254]/', 'http://2852039166/', 'http://0xa9.0xfe.0xa9.0xfe/', 'http://[fe80::1]/', 'http://0.0.0.0/']) {
+      expect(() => open.checkFollowUp(new URL(url), 'redirect to', true), url).toThrow(RegistryForbiddenError);
+    }
   });
 
   it('resolves names and refuses when any address is refused', async () => {

@@ -82,6 +82,13 @@ describe('manifests and configs, anonymous', () => {
     ]);
   });
 
+  it('reads layer sizes with HEAD', async () => {
+    const { client } = makeClient();
+    const ref = parseRegistryReference(`${fx.open.host}/fixtures/docker-image:v1`);
+    const layer = fx.images.docker.layers[0];
+    expect(await client.statBlob(ref, layer.digest, insecure)).toEqual({ size: layer.size });
+  });
+
   it('fetches an OCI image manifest by digest', async () => {
     const { client } = makeClient();
     const ref = parseRegistryReference(`${fx.open.host}/fixtures/oci-image@${fx.images.oci.digest}`);

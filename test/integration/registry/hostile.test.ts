@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DigestMismatchError,
   FetchGuard,
@@ -15,6 +18,7 @@ import {
 } from '../../../src/registry/index.js';
 import { startHttpServer, startSilentServer, streamEndless, type Handler, type TestServer } from '../../support/registry/hostile-server.js';
 import { MT, sha256 } from '../../support/registry/pusher.js';
+import { makeCertificate } from '../../support/registry/token-issuer.js';
 
 /**
  * What a real registry cannot do: lie about digests, stream forever, stay
@@ -28,8 +32,8 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-async function server(handler: Handler): Promise<TestServer> {
-  const s = await startHttpServer(handler);
+async function server(handler: Handler, tls?: { cert: string; key: string }): Promise<TestServer> {
+  const s = await startHttpServer(handler, tls);
   servers.push(s);
   return s;
 }
@@ -161,6 +165,30 @@ describe('timeouts and retries', () => {
     expect(s.connections).toBeGreaterThan(0);
   });
 
+  it('gives up when the registry answers the ping but never the manifest', async () => {
+    const s = await server(registry(() => undefined));
+    const { client } = makeClient({ allowPrivate: true }, { timeouts: { headersMs: 300, requestMs: 5_000 } });
+    const started = Date.now();
+    const err = await failure(client.getManifest(ref(s.host), insecure));
+    expect(err).toMatchObject({ kind: 'timeout', reason: 'InternalError' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('bounds a body that trickles in under the idle timeout', async () => {
+    const s = await server(
+      registry((_, res) => {
+        res.writeHead(200, { 'content-type': MT.dockerManifest });
+        const timer = setInterval(() => res.write(' '), 20);
+        res.on('close', () => clearInterval(timer));
+      }),
+    );
+    const { client } = makeClient({ allowPrivate: true }, { timeouts: { bodyMs: 1_000, requestMs: 600 } });
+    const started = Date.now();
+    const err = await failure(client.getManifest(ref(s.host), insecure));
+    expect(err).toMatchObject({ kind: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
   it('retries 503 with back-off and succeeds', async () => {
     let failures = 2;
     const s = await server(
@@ -180,6 +208,34 @@ describe('timeouts and retries', () => {
     const err = await failure(client.getManifest(ref(s.host), insecure));
     expect(err).toMatchObject({ kind: 'unavailable', reason: 'InternalError' });
     expect(events.filter((e) => e.purpose === 'manifest').length).toBe(3);
+  });
+});
+
+describe('TLS', () => {
+  let dir: string;
+  let tls: { cert: string; key: string };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'imagestreams-tls-'));
+    const { certFile, keyFile } = makeCertificate(dir, 'self-signed-registry');
+    tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const tlsRegistry = () => server(registry((_, res) => res.writeHead(200, { 'content-type': MT.dockerManifest }).end(manifestBody)), tls);
+
+  it('refuses an unverifiable certificate unless insecure', async () => {
+    const s = await tlsRegistry();
+    const { client } = makeClient();
+    const err = await failure(client.getManifest(ref(s.host), { insecure: false }));
+    expect(err).toMatchObject({ kind: 'tls', reason: 'InternalError' });
+    expect(err.message).toContain('certificate is not valid');
+  });
+
+  it('reads over unverified TLS when insecure, without falling back to plain HTTP', async () => {
+    const s = await tlsRegistry();
+    const { client, events } = makeClient();
+    expect((await client.getManifest(ref(s.host), insecure)).digest).toBe(sha256(manifestBody));
+    expect(events.every((e) => e.url.startsWith('https://'))).toBe(true);
   });
 });
 

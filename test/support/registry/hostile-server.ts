@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 
 /**
@@ -22,14 +23,16 @@ function closeAll(server: Server | ReturnType<typeof createTcpServer>, sockets: 
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-export async function startHttpServer(handler: Handler): Promise<TestServer> {
+/** Plain HTTP, or HTTPS with the given (e.g. self-signed) certificate. */
+export async function startHttpServer(handler: Handler, tls?: { cert: string; key: string }): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const state = { connections: 0, requests: [] as string[] };
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     state.requests.push(`${req.method} ${req.url}`);
     Promise.resolve(handler(req, res)).catch(() => res.destroy());
-  });
-  server.on('connection', (s: Socket) => {
+  };
+  const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
+  server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
     state.connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -38,7 +41,7 @@ export async function startHttpServer(handler: Handler): Promise<TestServer> {
   const { port } = server.address() as { port: number };
   return {
     host: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     get connections() {
       return state.connections;
