@@ -226,8 +226,10 @@ export class RegistryClient {
       if (challenge && auth?.startsWith('Bearer ')) {
         auth = await this.authorization([challenge], challenge.params.scope || scope, credentials, insecure, true);
         res = await send();
-      } else if (challenge && !auth) {
-        auth = await this.authorization([challenge], challenge.params.scope || scope, credentials, insecure, false);
+      } else if (!auth) {
+        // The ping was open but this repository is not: answer its challenge once.
+        const challenges = parseWwwAuthenticate(res.headers['www-authenticate']);
+        auth = await this.authorization(challenges, challenge?.params.scope || scope, credentials, insecure, false);
         if (auth) res = await send();
       }
     }

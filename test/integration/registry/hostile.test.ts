@@ -361,6 +361,21 @@ describe('refused sources: nothing is sent', () => {
     expect(target.connections).toBe(0);
   });
 
+});
+
+describe('auth and redirects that are allowed', () => {
+  it('answers a Basic challenge from a repository behind an open ping', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/') res.writeHead(200).end('{}');
+      else if (req.headers.authorization !== `Basic ${Buffer.from('u:p').toString('base64')}`) res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+      else res.writeHead(200, { 'content-type': MT.dockerManifest }).end(manifestBody);
+    });
+    const { client, events } = makeClient({ allowPrivate: true });
+    const m = await client.getManifest(ref(s.host), { insecure: true, credentials: () => ({ username: 'u', password: 'p' }) });
+    expect(m.digest).toBe(sha256(manifestBody));
+    expect(events.filter((e) => e.purpose === 'manifest').map((e) => e.status)).toEqual([401, 200]);
+  });
+
   it('follows a redirect to an allowed host and drops the credentials there', async () => {
     const config = Buffer.from('{"architecture":"amd64"}');
     const seen: Array<string | undefined> = [];

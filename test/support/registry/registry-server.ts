@@ -79,7 +79,11 @@ export async function startRegistry(auth: RegistryAuth = { kind: 'none' }): Prom
     const log = openSync(join(dir, 'registry.log'), 'a');
     const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
     const url = `http://127.0.0.1:${port}`;
+    // A crashed or interrupted test run must not leave registries behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     const stop = async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGKILL'); // throwaway storage: no need for the ~2 s graceful stop
