@@ -192,6 +192,16 @@ describe('Bearer token auth', () => {
     expect(events.filter((e) => e.purpose === 'token').length).toBe(1);
   });
 
+  it('replaces a token the registry no longer accepts, once', async () => {
+    const { client, events } = makeClient();
+    const before = fx.token.issuer.requests.length;
+    fx.token.issuer.issueExpired = 1;
+    const m = await client.getManifest(parseRegistryReference(`${fx.token.host}/public/app:v1`), insecure);
+    expect(m.digest).toBe(fx.images.tokenPublic.digest);
+    expect(fx.token.issuer.requests.length - before).toBe(2);
+    expect(events.filter((e) => e.purpose === 'manifest').map((e) => e.status)).toEqual([401, 200]);
+  });
+
   it('refuses a private repository anonymously', async () => {
     const { client } = makeClient();
     const err = await client.getManifest(parseRegistryReference(`${fx.token.host}/private/app:v1`), insecure).catch((e: unknown) => e);

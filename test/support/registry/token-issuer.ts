@@ -25,6 +25,8 @@ export interface TokenIssuer {
   requests: TokenRequest[];
   /** Lifetime written into tokens (seconds). */
   expiresIn: number;
+  /** The next this-many tokens are issued already expired (while announcing `expiresIn`): a stale cached token. */
+  issueExpired: number;
   stop(): Promise<void>;
 }
 
@@ -52,12 +54,15 @@ export async function startTokenIssuer(dir: string, user: { username: string; pa
   const key = readFileSync(keyFile, 'utf8');
   const certDer = new X509Certificate(readFileSync(certFile)).raw.toString('base64');
   const requests: TokenRequest[] = [];
-  const state = { expiresIn: 300 };
+  const state = { expiresIn: 300, issueExpired: 0 };
 
   const sign = (subject: string, access: Array<{ type: string; name: string; actions: string[] }>) => {
     const now = Math.floor(Date.now() / 1000);
     const header = { typ: 'JWT', alg: 'RS256', x5c: [certDer] };
-    const claims = { iss: issuer, sub: subject, aud: service, exp: now + state.expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access };
+    const expired = state.issueExpired > 0;
+    if (expired) state.issueExpired--;
+    const exp = expired ? now - 120 : now + state.expiresIn;
+    const claims = { iss: issuer, sub: subject, aud: service, exp, nbf: now - 600, iat: now - 600, jti: randomUUID(), access };
     const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     const signature = createSign('RSA-SHA256').update(input).sign(key);
     return `${input}.${base64url(signature)}`;
@@ -106,6 +111,12 @@ export async function startTokenIssuer(dir: string, user: { username: string; pa
     },
     set expiresIn(v: number) {
       state.expiresIn = v;
+    },
+    get issueExpired() {
+      return state.issueExpired;
+    },
+    set issueExpired(v: number) {
+      state.issueExpired = v;
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
