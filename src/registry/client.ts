@@ -10,7 +10,7 @@ import {
 import { noCredentials, type CredentialLookup, type Credentials } from './credentials.js';
 import type { FetchGuard } from './fetch-guard.js';
 import { algorithmOf, digestOf, MANIFEST_ACCEPT, parseManifest, type ParsedManifest } from './manifest.js';
-import type { RegistryReference } from './reference.js';
+import { isValidTag, validateDigest, type RegistryReference } from './reference.js';
 import { TokenCache } from './token-cache.js';
 import { header, Transport, type RequestEvent, type RequestPurpose, type RetryPolicy, type Timeouts, type TransportResponse } from './transport.js';
 import { findChallenge, parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -112,6 +112,8 @@ export class RegistryClient {
     const cached = this.pings.get(key);
     if (cached && Date.now() - cached.at < PING_TTL_MS) return cached.result;
     const result = this.doPing(ref.endpoint, insecure);
+    // Registries are named by users: keep the cache bounded (oldest first out).
+    if (this.pings.size >= 1024) this.pings.delete(this.pings.keys().next().value!);
     this.pings.set(key, { at: Date.now(), result });
     result.catch(() => this.pings.delete(key));
     return result;
@@ -140,6 +142,7 @@ export class RegistryClient {
   /** A manifest by tag or digest; `reference` defaults to the reference's digest, else its tag. */
   async getManifest(ref: RegistryReference, access: RepositoryAccess = {}, reference = ref.digest || ref.tag): Promise<FetchedManifest> {
     const byDigest = reference.includes(':');
+    checkPathElement(reference, byDigest);
     const res = await this.get(ref, access, `manifests/${reference}`, 'manifest', this.maxManifestBytes, 'manifest', { accept: MANIFEST_ACCEPT });
     const algorithm = byDigest ? algorithmOf(reference) : 'sha256';
     const digest = digestOf(res.body, algorithm);
@@ -154,6 +157,7 @@ export class RegistryClient {
 
   /** A blob (the image config), verified against its digest, at most `maxConfigBytes`. */
   async getConfig(ref: RegistryReference, digest: string, access: RepositoryAccess = {}): Promise<FetchedBlob> {
+    checkPathElement(digest, true);
     const res = await this.get(ref, access, `blobs/${digest}`, 'blob', this.maxConfigBytes, 'image config');
     const actual = digestOf(res.body, algorithmOf(digest));
     if (actual !== digest) throw new DigestMismatchError(digest, actual, 'blob');
@@ -162,6 +166,7 @@ export class RegistryClient {
 
   /** `HEAD` of a blob: its size (for layer sizes missing from a manifest, reference §5.4). */
   async statBlob(ref: RegistryReference, digest: string, access: RepositoryAccess = {}): Promise<{ size: number }> {
+    checkPathElement(digest, true);
     const res = await this.get(ref, access, `blobs/${digest}`, 'blob', 0, 'blob', {}, 'HEAD');
     const size = Number(header(res.headers, 'content-length'));
     if (!Number.isFinite(size) || size < 0) throw new RegistryInternalError(`no size for blob ${digest}`, 'invalidResponse');
@@ -293,6 +298,12 @@ export class RegistryClient {
     const expiresInSeconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     return { token, expiresInSeconds };
   }
+}
+
+/** Tags and digests go into URL paths: only grammatical ones (digests may come from a hostile index). */
+function checkPathElement(value: string, digest: boolean): void {
+  const problem = digest ? validateDigest(value) : isValidTag(value) ? undefined : 'invalid tag';
+  if (problem) throw new RegistryInternalError(`invalid ${digest ? 'digest' : 'tag'} ${JSON.stringify(value.slice(0, 80))}: ${problem}`, 'invalidResponse');
 }
 
 function nextLink(value: string | undefined): string | undefined {

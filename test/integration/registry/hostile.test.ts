@@ -117,6 +117,19 @@ describe('digest verification', () => {
   });
 });
 
+describe('path safety', () => {
+  it('refuses tags and digests that are not grammatical before sending anything', async () => {
+    const s = await silent();
+    const { client, events } = makeClient();
+    for (const bad of ['../../x', 'sha256:../../etc', `sha256:${'a'.repeat(63)}`, 'md5:0123456789abcdef0123456789abcdef']) {
+      expect(await failure(client.getManifest(ref(s.host), insecure, bad))).toMatchObject({ kind: 'invalidResponse' });
+    }
+    expect(await failure(client.getConfig(ref(s.host), '../blob', insecure))).toMatchObject({ kind: 'invalidResponse' });
+    expect(events).toEqual([]);
+    expect(s.connections).toBe(0);
+  });
+});
+
 describe('size caps', () => {
   it('stops reading a 1 GiB streamed manifest at the cap', async () => {
     let written: Promise<number> = Promise.resolve(-1);
