@@ -145,13 +145,22 @@ export class RegistryClient {
     checkPathElement(reference, byDigest);
     const res = await this.get(ref, access, `manifests/${reference}`, 'manifest', this.maxManifestBytes, 'manifest', { accept: MANIFEST_ACCEPT });
     const algorithm = byDigest ? algorithmOf(reference) : 'sha256';
-    const digest = digestOf(res.body, algorithm);
+    let manifest: ParsedManifest | undefined;
+    let parseError: unknown;
+    try {
+      manifest = parseManifest(res.body, header(res.headers, 'content-type'));
+    } catch (err) {
+      parseError = err;
+    }
+    // Schema 1 digests cover the payload without signatures; everything else the exact bytes.
+    const digest = digestOf(manifest?.kind === 'schema1' ? manifest.payload : res.body, algorithm);
+    // Integrity first: content that is not what was asked for is reported as such, parsable or not.
     if (byDigest && digest !== reference) throw new DigestMismatchError(reference, digest);
     const advertised = header(res.headers, 'docker-content-digest');
     if (!byDigest && advertised && advertised.startsWith('sha256:') && advertised !== digest) {
       throw new DigestMismatchError(advertised, digest);
     }
-    const manifest = parseManifest(res.body, header(res.headers, 'content-type'));
+    if (!manifest) throw parseError;
     return { digest, mediaType: manifest.mediaType, bytes: res.body, manifest };
   }
 

@@ -17,7 +17,15 @@ export const MediaTypes = {
  * Sent as `Accept` on every manifest request. Exact types matter: without
  * them a registry converts schema 2 to schema 1 or answers 404 for OCI.
  */
-export const MANIFEST_ACCEPT = [MediaTypes.dockerManifestList, MediaTypes.ociIndex, MediaTypes.dockerManifest, MediaTypes.ociManifest].join(', ');
+export const MANIFEST_ACCEPT = [
+  MediaTypes.dockerManifestList,
+  MediaTypes.ociIndex,
+  MediaTypes.dockerManifest,
+  MediaTypes.ociManifest,
+  // Last, for registries that still hold schema 1 images; listing schema 2 first keeps them from converting.
+  MediaTypes.dockerSchema1Signed,
+  MediaTypes.dockerSchema1,
+].join(', ');
 
 export interface Descriptor {
   mediaType: string;
@@ -38,9 +46,48 @@ export interface PlatformDescriptor extends Descriptor {
   platform?: Platform;
 }
 
+/**
+ * Docker schema 1 (reference §5.4): no config blob; metadata lives in the
+ * `v1Compatibility` JSON strings of `history` (newest first), layers in
+ * `fsLayers` (newest first). `payload` is the signed manifest without its
+ * signatures, the bytes its digest is computed over.
+ */
+export interface Schema1Manifest {
+  kind: 'schema1';
+  mediaType: string;
+  name: string;
+  tag: string;
+  architecture: string;
+  fsLayers: string[];
+  history: string[];
+  payload: Buffer;
+}
+
 export type ParsedManifest =
   | { kind: 'image'; mediaType: string; config: Descriptor; layers: Descriptor[] }
-  | { kind: 'index'; mediaType: string; manifests: PlatformDescriptor[] };
+  | { kind: 'index'; mediaType: string; manifests: PlatformDescriptor[] }
+  | Schema1Manifest;
+
+/**
+ * The JWS-signed schema 1 payload: each signature's protected header names
+ * how many leading bytes are kept (`formatLength`) and the tail that replaces
+ * the signatures (`formatTail`). Unsigned manifests are their own payload.
+ */
+export function schema1Payload(bytes: Buffer, body: Record<string, unknown>): Buffer {
+  const signatures = Array.isArray(body.signatures) ? (body.signatures as Array<{ protected?: unknown }>) : [];
+  if (signatures.length === 0) return bytes;
+  let header: { formatLength?: unknown; formatTail?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(String(signatures[0].protected ?? ''), 'base64url').toString('utf8')) as typeof header;
+  } catch {
+    throw invalid('schema 1 signature header is not JSON');
+  }
+  const { formatLength, formatTail } = header;
+  if (typeof formatLength !== 'number' || !Number.isInteger(formatLength) || formatLength < 0 || formatLength > bytes.length || typeof formatTail !== 'string') {
+    throw invalid('schema 1 signature header lacks formatLength/formatTail');
+  }
+  return Buffer.concat([bytes.subarray(0, formatLength), Buffer.from(formatTail, 'base64url')]);
+}
 
 /** `algorithm:hex` of the bytes; sha256 unless the expected digest names another algorithm. */
 export function digestOf(bytes: Buffer, algorithm = 'sha256'): string {
@@ -100,11 +147,22 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
       return { kind: 'index', mediaType, manifests: manifests as PlatformDescriptor[] };
     }
     case MediaTypes.dockerSchema1:
-    case MediaTypes.dockerSchema1Signed:
-      throw new RegistryInternalError(
-        'unsupported image manifest type: Docker schema 1 manifests are not supported; push the image again with a current client',
-        'unsupportedManifest',
-      );
+    case MediaTypes.dockerSchema1Signed: {
+      const fsLayers = Array.isArray(body.fsLayers) ? (body.fsLayers as Array<{ blobSum?: unknown }>) : [];
+      const history = Array.isArray(body.history) ? (body.history as Array<{ v1Compatibility?: unknown }>) : [];
+      if (!fsLayers.every((l) => typeof l?.blobSum === 'string' && /^[a-z0-9]+:[a-f0-9]+$/.test(l.blobSum))) throw invalid('malformed fsLayers');
+      if (!history.every((h) => typeof h?.v1Compatibility === 'string')) throw invalid('malformed history');
+      return {
+        kind: 'schema1',
+        mediaType: body.signatures ? MediaTypes.dockerSchema1Signed : mediaType,
+        name: typeof body.name === 'string' ? body.name : '',
+        tag: typeof body.tag === 'string' ? body.tag : '',
+        architecture: typeof body.architecture === 'string' ? body.architecture : '',
+        fsLayers: fsLayers.map((l) => l.blobSum as string),
+        history: history.map((h) => h.v1Compatibility as string),
+        payload: schema1Payload(bytes, body),
+      };
+    }
     default:
       throw new RegistryInternalError(`unsupported image manifest type${mediaType ? ` ${mediaType}` : ''}`, 'unsupportedManifest');
   }

@@ -41,9 +41,23 @@ describe('manifest parsing', () => {
     expect(parseManifest(index, MediaTypes.ociIndex)).toMatchObject({ kind: 'index', manifests: [{ platform: { architecture: 'arm64' } }] });
   });
 
-  it('fails typed on schema 1, unknown types and junk', () => {
+  it('reads schema 1 and computes its payload without signatures', () => {
+    const unsigned = Buffer.from(JSON.stringify({ schemaVersion: 1, name: 'a/b', tag: 't', architecture: 'amd64', fsLayers: [{ blobSum: config.digest }], history: [{ v1Compatibility: '{"id":"x"}' }] }));
+    const parsed = parseManifest(unsigned, undefined);
+    expect(parsed).toMatchObject({ kind: 'schema1', mediaType: MediaTypes.dockerSchema1, name: 'a/b', fsLayers: [config.digest], history: ['{"id":"x"}'] });
+    expect(parsed.kind === 'schema1' && parsed.payload.equals(unsigned)).toBe(true);
+    const payload = '{\n   "schemaVersion": 1,\n   "fsLayers": [],\n   "history": []\n}';
+    const tail = '\n}';
+    const formatLength = payload.length - tail.length;
+    const protectedHeader = Buffer.from(JSON.stringify({ formatLength, formatTail: Buffer.from(tail).toString('base64url') })).toString('base64url');
+    const signed = `${payload.slice(0, formatLength)},\n   "signatures": [{"header": {}, "signature": "x", "protected": "${protectedHeader}"}]\n}`;
+    const s1 = parseManifest(Buffer.from(signed), MediaTypes.dockerSchema1Signed);
+    expect(s1.kind === 'schema1' && s1.payload.toString()).toBe(payload);
+  });
+
+  it('fails typed on unknown types and junk', () => {
     for (const [body, type, kind] of [
-      ['{"schemaVersion":1}', undefined, 'unsupportedManifest'],
+      ['{"schemaVersion":1,"fsLayers":[{"blobSum":"../x"}]}', undefined, 'invalidResponse'],
       ['{"schemaVersion":2}', 'application/vnd.example+json', 'unsupportedManifest'],
       ['not json', MediaTypes.dockerManifest, 'invalidResponse'],
       ['{"schemaVersion":2,"layers":[]}', MediaTypes.dockerManifest, 'invalidResponse'],

@@ -215,6 +215,21 @@ describe('timeouts and retries', () => {
     expect(events.filter((e) => e.purpose === 'manifest').map((e) => e.status)).toEqual([503, 503, 200]);
   });
 
+  it('retries a connection the server dropped mid-request', async () => {
+    let drops = 1;
+    const s = await server(
+      registry((_, res) => {
+        if (drops-- > 0) res.socket?.destroy();
+        else res.writeHead(200, { 'content-type': MT.dockerManifest }).end(manifestBody);
+      }),
+    );
+    const { client, events } = makeClient();
+    expect((await client.getManifest(ref(s.host), insecure)).digest).toBe(sha256(manifestBody));
+    const manifestEvents = events.filter((e) => e.purpose === 'manifest');
+    expect(manifestEvents.length).toBe(2);
+    expect(manifestEvents[0].error).toMatchObject({ kind: 'network', temporary: true });
+  });
+
   it('stops after the retry budget on 429', async () => {
     const s = await server(registry((_, res) => res.writeHead(429, { 'retry-after': '0' }).end()));
     const { client, events } = makeClient();
@@ -253,13 +268,31 @@ describe('TLS', () => {
 });
 
 describe('manifest kinds', () => {
-  it('answers a clear typed failure for Docker schema 1', async () => {
-    const body = JSON.stringify({ schemaVersion: 1, name: 'team/app', tag: 'v1', fsLayers: [], history: [] });
-    const s = await server(registry((_, res) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end(body)));
+  it('reads a signed schema 1 manifest and verifies the digest of its payload', async () => {
+    const payload = JSON.stringify(
+      { schemaVersion: 1, name: 'team/app', tag: 'v1', architecture: 'amd64', fsLayers: [{ blobSum: sha256('l') }], history: [{ v1Compatibility: '{"id":"abc"}' }] },
+      null,
+      3,
+    );
+    const tail = '\n}';
+    const formatLength = payload.length - tail.length;
+    const prot = Buffer.from(JSON.stringify({ formatLength, formatTail: Buffer.from(tail).toString('base64url'), time: '2024-05-01T10:00:00Z' })).toString('base64url');
+    const signed = `${payload.slice(0, formatLength)},\n   "signatures": [{"header": {"alg": "ES256"}, "signature": "sig", "protected": "${prot}"}]\n}`;
+    const s = await server(registry((_, res) => res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }).end(signed)));
+    const { client } = makeClient();
+    const m = await client.getManifest(ref(s.host), insecure);
+    expect(m.digest).toBe(sha256(payload));
+    expect(m.manifest).toMatchObject({ kind: 'schema1', architecture: 'amd64', fsLayers: [sha256('l')], history: ['{"id":"abc"}'] });
+    expect((await client.getManifest(ref(s.host), insecure, sha256(payload))).digest).toBe(sha256(payload));
+    expect(await failure(client.getManifest(ref(s.host), insecure, sha256(signed)))).toBeInstanceOf(DigestMismatchError);
+  });
+
+  it('answers a typed failure for an unknown manifest type', async () => {
+    const s = await server(registry((_, res) => res.writeHead(200, { 'content-type': 'application/vnd.example.thing+json' }).end('{"schemaVersion":2}')));
     const { client } = makeClient();
     const err = await failure(client.getManifest(ref(s.host), insecure));
     expect(err).toMatchObject({ kind: 'unsupportedManifest', reason: 'InternalError' });
-    expect(err.message).toContain('schema 1');
+    expect(err.message).toContain('unsupported image manifest type');
   });
 });
 
