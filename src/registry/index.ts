@@ -12,6 +12,7 @@ export * from './allow-list.js';
 export * from './client.js';
 export * from './credentials.js';
 export * from './errors.js';
+export * from './failure-status.js';
 export * from './fetch-guard.js';
 export * from './manifest.js';
 export * from './reference.js';
