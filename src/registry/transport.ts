@@ -45,7 +45,7 @@ export interface TransportOptions {
   retry: RetryPolicy;
   maxRedirects: number;
   onRequest?: (event: RequestEvent) => void;
-  /** Called for every socket the connector is about to open (after the guard passed). */
+  /** Called for every socket the connector opens: IP literals were checked already, names are checked as they resolve. */
   onConnect?: (host: string, port: string) => void;
 }
 
