@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allowListEntryProblem, parseAllowList } from '../registry/allow-list.js';
 
 /**
  * Every setting the service reads, validated once at start. A bad
@@ -8,6 +9,25 @@ import { z } from 'zod';
 const hostname = z
   .string()
   .regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'must be a host name with an optional :port');
+
+/** `true`/`false` only: z.coerce.boolean would read "false" as true. */
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default(fallback)
+    .transform((v) => v === 'true');
+
+/** Comma- or space-separated `host[:port]` patterns with `*`/`?` (reference §5.10). */
+const allowList = z
+  .string()
+  .default('')
+  .superRefine((value, ctx) => {
+    for (const entry of value.split(/[\s,]+/).filter(Boolean)) {
+      const problem = allowListEntryProblem(entry);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+  })
+  .transform(parseAllowList);
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -22,6 +42,8 @@ const configSchema = z.object({
   IMAGESTREAMS_INTERNAL_REGISTRY: hostname.optional(),
   IMAGESTREAMS_PUBLIC_REGISTRY: hostname.optional(),
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
+  IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
+  IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

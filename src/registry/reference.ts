@@ -93,3 +93,55 @@ export function formatDockerReference(ref: DockerReference): string {
   if (ref.digest) out += `@${ref.digest}`;
   return out;
 }
+
+/** Docker Hub's canonical name, the names that mean the same registry, and where its API lives. */
+export const DOCKER_HUB = 'docker.io';
+export const DOCKER_HUB_ALIASES: readonly string[] = ['docker.io', 'index.docker.io', 'registry-1.docker.io'];
+export const DOCKER_HUB_ENDPOINT = 'registry-1.docker.io';
+export const DEFAULT_TAG = 'latest';
+
+/**
+ * A reference as a registry client needs it (reference §2.2: the defaults
+ * are applied only when talking to registries, never stored).
+ */
+export interface RegistryReference {
+  /** Registry as named, normalised: `docker.io` for Docker Hub and its aliases, else host[:port] lowercased. */
+  registry: string;
+  /** host[:port] the HTTP API is reached at (`registry-1.docker.io` for Docker Hub). */
+  endpoint: string;
+  /** Repository path inside the registry, with `library/` for one-element Docker Hub paths. */
+  repository: string;
+  /** Tag; `latest` when the spec names neither tag nor digest; '' when only a digest is given. */
+  tag: string;
+  digest: string;
+}
+
+export function isDockerHub(registry: string): boolean {
+  return DOCKER_HUB_ALIASES.includes(registry.toLowerCase());
+}
+
+export function normalizeReference(ref: DockerReference): RegistryReference {
+  const named = ref.registry.toLowerCase();
+  const hub = named === '' || isDockerHub(named);
+  const path = [ref.namespace, ref.name].filter(Boolean).join('/');
+  const repository = hub && !path.includes('/') ? `library/${path}` : path;
+  return {
+    registry: hub ? DOCKER_HUB : named,
+    endpoint: hub ? DOCKER_HUB_ENDPOINT : named,
+    repository,
+    tag: ref.tag || (ref.digest ? '' : DEFAULT_TAG),
+    digest: ref.digest,
+  };
+}
+
+/** Parses and normalises in one step; throws ReferenceParseError. */
+export function parseRegistryReference(spec: string): RegistryReference {
+  return normalizeReference(parseDockerReference(spec));
+}
+
+/** Splits `host[:port]`, IPv6 literals in brackets included. */
+export function splitHostPort(hostPort: string): { host: string; port?: number } {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostPort);
+  if (!m) return { host: hostPort };
+  return { host: m[1], port: m[2] === undefined ? undefined : Number(m[2]) };
+}
