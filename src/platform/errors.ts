@@ -221,3 +221,14 @@ export class CauseList {
     if (!this.empty) throw new InvalidError(kind, name, this.causes);
   }
 }
+
+/** A read asked for a resourceVersion newer than any the server has handed out (the reference waits, then answers this). */
+export class TooLargeResourceVersionError extends DomainError {
+  readonly code = 'SERVER_TIMEOUT' as const;
+  readonly httpStatus = 504;
+  readonly reason = 'Timeout';
+  constructor(requested: string, current: string) {
+    super(`Too large resource version: ${requested}, current: ${current}`);
+    this.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }], retryAfterSeconds: 1 };
+  }
+}
