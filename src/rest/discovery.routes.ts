@@ -42,13 +42,12 @@ export const discoveryRoutes: RouteDef[] = [
   },
   { method: 'GET', path: '/api', handle: () => ({ body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: null } }) },
   {
-    // Nothing of the core group is served, but kubectl caches discovery only
-    // when every group version lists something: namespaces are named (no verbs)
-    // because every image stream lives in one.
+    // Of the core group only namespaces are answered (see namespaces.routes.ts);
+    // kubectl also caches discovery only when every group version lists something.
     method: 'GET',
     path: '/api/v1',
     handle: () => ({
-      body: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: [] }] },
+      body: { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: [{ name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get'] }] },
     }),
   },
   { method: 'GET', path: '/apis', handle: () => ({ body: { kind: 'APIGroupList', apiVersion: 'v1', groups: [apiGroup] } }) },

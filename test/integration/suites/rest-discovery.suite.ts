@@ -75,6 +75,15 @@ export function restDiscoverySuite(ctx: SuiteContext): void {
       expect(JSON.stringify(doc)).not.toContain('"null"');
     });
 
+    it('answers any valid namespace as an active core Namespace (namespaces are implicit)', async () => {
+      const ok = await rest().get('/api/v1/namespaces/team-a');
+      expect(ok.body).toMatchObject({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'team-a' }, status: { phase: 'Active' } });
+      const bad = await rest().get('/api/v1/namespaces/Not_Valid');
+      expect(bad.status).toBe(404);
+      expect(bad.body).toMatchObject({ reason: 'NotFound', message: 'namespaces "Not_Valid" not found', details: { name: 'Not_Valid', kind: 'namespaces' } });
+      expect(bad.body.details.group).toBeUndefined();
+    });
+
     it('answers 404 as a Status for paths nobody serves and 405 for verbs a path lacks', async () => {
       const missing = await rest().get('/apis/image.openshift.io/v1/nothing-here');
       expect(missing.status).toBe(404);
