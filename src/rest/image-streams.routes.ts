@@ -63,7 +63,8 @@ async function patchBody(ctx: RestContext) {
   const { value, text } = await ctx.bodyValue('json');
   const { warnings } = applyFieldValidation({ value: {}, unknownFields: [] }, findDuplicateJsonKeys(text), mode);
   ctx.warnings.push(...warnings);
-  return { patch: value, patchType };
+  // Unknown fields show only in the patched object: the service decodes it under the same directive.
+  return { patch: value, patchType, fieldValidation: mode, onWarning: (w: string) => ctx.warnings.push(w) };
 }
 
 interface DeleteOptionsBody {
@@ -138,8 +139,8 @@ export const imageStreamRoutes: RouteDef[] = [
     path: ITEM,
     handle: async (ctx) => {
       const dryRun = dryRunParam(ctx);
-      const { patch, patchType } = await patchBody(ctx);
-      return objectReply(ctx, await ctx.services.imageStreams.patch(ctx.caller, ns(ctx), name(ctx), patch, patchType, { dryRun }));
+      const { patch, patchType, ...validation } = await patchBody(ctx);
+      return objectReply(ctx, await ctx.services.imageStreams.patch(ctx.caller, ns(ctx), name(ctx), patch, patchType, { dryRun, ...validation }));
     },
   },
   {
@@ -169,8 +170,8 @@ export const imageStreamRoutes: RouteDef[] = [
     path: `${ITEM}/status`,
     handle: async (ctx) => {
       const dryRun = dryRunParam(ctx);
-      const { patch, patchType } = await patchBody(ctx);
-      return objectReply(ctx, await ctx.services.imageStreams.patchStatus(ctx.caller, ns(ctx), name(ctx), patch, patchType, { dryRun }));
+      const { patch, patchType, ...validation } = await patchBody(ctx);
+      return objectReply(ctx, await ctx.services.imageStreams.patchStatus(ctx.caller, ns(ctx), name(ctx), patch, patchType, { dryRun, ...validation }));
     },
   },
 ];

@@ -35,10 +35,17 @@ import {
 import { ImageStreamStore, type Queryable, type StoredStream, type StreamFilter } from './image-stream.store.js';
 import { SelectorError, parseLabelSelector } from './label-selector.rules.js';
 import { applyPatch, type PatchType } from './patch.rules.js';
-import { decodeImageStreamJsonStrict } from './wire.rules.js';
+import { applyFieldValidation, decodeImageStreamJson, type FieldValidation } from './wire.rules.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
+}
+
+/** Patches decode their result under a fieldValidation directive (Strict unless told). */
+export interface PatchOptions extends WriteOptions {
+  fieldValidation?: FieldValidation;
+  /** Receives the Warn-mode findings once the patch is written. */
+  onWarning?: (warning: string) => void;
 }
 
 /** DeleteOptions.preconditions: the delete happens only if the object still has these. */
@@ -225,19 +232,21 @@ export class ImageStreamService {
     return this.writeSpec(current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
   }
 
-  async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: WriteOptions = {}): Promise<ImageStream> {
+  async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
     this.authorize(caller, 'patch', namespace, name);
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
-      const patched = decodeImageStreamJsonStrict(applyPatch(this.present(current), patch, patchType));
+      const { value: patched, warnings } = applyFieldValidation(decodeImageStreamJson(applyPatch(this.present(current), patch, patchType)), [], opts.fieldValidation ?? 'Strict');
       this.checkIdentity(namespace, name, patched);
       const requestedRv = patched.metadata?.resourceVersion;
       // A patch that names a resourceVersion is a conditional write; one that does not is applied to the latest.
       const conditional = Boolean(requestedRv) && requestedRv !== current.metadata.resourceVersion;
       if (conditional) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        return await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        const written = await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        warnings.forEach((w) => opts.onWarning?.(w));
+        return written;
       } catch (e) {
         if (!(e instanceof RetryableConflict)) throw e;
         if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
@@ -257,17 +266,19 @@ export class ImageStreamService {
   }
 
   /** The /status subresource by patch: read, patch, then the /status write rules; retried on a concurrent write. */
-  async patchStatus(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: WriteOptions = {}): Promise<ImageStream> {
+  async patchStatus(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
     this.authorize(caller, 'patch', namespace, name, 'imagestreams/status');
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
-      const patched = decodeImageStreamJsonStrict(applyPatch(this.present(current), patch, patchType));
+      const { value: patched, warnings } = applyFieldValidation(decodeImageStreamJson(applyPatch(this.present(current), patch, patchType)), [], opts.fieldValidation ?? 'Strict');
       this.checkIdentity(namespace, name, patched);
       const requestedRv = patched.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        return await this.writeStatus(current, patched, opts, () => new RetryableConflict());
+        const written = await this.writeStatus(current, patched, opts, () => new RetryableConflict());
+        warnings.forEach((w) => opts.onWarning?.(w));
+        return written;
       } catch (e) {
         if (!(e instanceof RetryableConflict)) throw e;
         if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
