@@ -87,6 +87,7 @@ async function deleteOptions(ctx: RestContext) {
 }
 
 async function list(ctx: RestContext): Promise<Reply> {
+  // Watch plugs in here (and on {g}/watch/... routes) as a Reply with `watch` set; see render.ts.
   if (booleanParam(ctx, 'watch')) throw new MethodNotAllowedError('watch is not served yet on this path');
   nonNegativeIntParam(ctx, 'timeoutSeconds');
   const chunk = await ctx.services.imageStreams.listChunk(ctx.caller, {

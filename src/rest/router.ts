@@ -5,7 +5,7 @@ import type { Services } from '../platform/services.js';
 import { RestContext } from './context.js';
 import { MethodNotAllowedError } from './errors.js';
 import { negotiate, type Rendering } from './media.js';
-import { render, renderError, type Reply } from './render.js';
+import { render, renderError, renderWatch, type Reply } from './render.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -86,7 +86,8 @@ export function createRouter(routes: RouteDef[], services: Services, log: Logger
       if (!found) throw new MethodNotAllowedError();
       ctx = new RestContext(req, res, url, found.params, found.route.apiVersion, services, rendering, caller);
       const reply = await found.route.def.handle(ctx);
-      render(res, reply, { rendering, pretty, warnings: ctx.warnings });
+      if (reply.watch) await renderWatch(req, res, reply.watch, { rendering, pretty, warnings: ctx.warnings, log, requestId });
+      else render(res, reply, { rendering, pretty, warnings: ctx.warnings });
     } catch (e) {
       renderError(res, e, { rendering, pretty, warnings: ctx?.warnings, log, requestId });
     }
