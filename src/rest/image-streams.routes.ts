@@ -97,6 +97,7 @@ async function list(ctx: RestContext): Promise<Reply> {
     limit: nonNegativeIntParam(ctx, 'limit'),
     continue: ctx.query('continue'),
     resourceVersion: ctx.query('resourceVersion'),
+    resourceVersionMatch: ctx.query('resourceVersionMatch'),
   });
   return listReply(ctx, chunk.items, { resourceVersion: chunk.resourceVersion, ...(chunk.continue ? { continue: chunk.continue } : {}) });
 }

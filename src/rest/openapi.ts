@@ -75,6 +75,7 @@ const P = {
   limit: queryParam('limit', 'integer', 'At most this many items; a continue token follows when more remain.'),
   continue: queryParam('continue', 'string', 'The token of the previous chunk of a list.'),
   resourceVersion: queryParam('resourceVersion', 'string', 'The list is at least this recent.'),
+  resourceVersionMatch: queryParam('resourceVersionMatch', 'string', 'NotOlderThan (default) or Exact.'),
   timeoutSeconds: queryParam('timeoutSeconds', 'integer', 'Bound on the duration of the call.'),
   watch: queryParam('watch', 'boolean', 'Stream changes instead of listing.'),
 };
@@ -91,7 +92,7 @@ const patchBody = {
   required: true,
   content: Object.fromEntries(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'].map((t) => [t, { schema: { type: 'object' } }])),
 };
-const listParams = [P.pretty, P.labelSelector, P.fieldSelector, P.limit, P.continue, P.resourceVersion, P.timeoutSeconds, P.watch];
+const listParams = [P.pretty, P.labelSelector, P.fieldSelector, P.limit, P.continue, P.resourceVersion, P.resourceVersionMatch, P.timeoutSeconds, P.watch];
 const writeParams = [P.pretty, P.dryRun, P.fieldManager, P.fieldValidation];
 
 function imageStreamPaths(): Json {

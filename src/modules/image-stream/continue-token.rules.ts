@@ -1,4 +1,4 @@
-import { BadRequestError, ExpiredError } from '../../platform/errors.js';
+import { BadRequestError, ExpiredError, TooLargeResourceVersionError } from '../../platform/errors.js';
 
 /**
  * Continue tokens of chunked lists (reference §8.1). A token remembers the
@@ -47,4 +47,21 @@ export function parseResourceVersion(value: string | null | undefined): number |
   if (value === undefined || value === null || value === '') return undefined;
   if (!/^\d+$/.test(value)) throw new BadRequestError(`invalid resource version "${value}": must be a non-negative integer`);
   return Number(value);
+}
+
+/**
+ * A list read at `requested` (resourceVersion / resourceVersionMatch): the
+ * store serves only its latest state, which satisfies NotOlderThan any
+ * version up to it; a future version is 504 as upstream after its wait; an
+ * Exact older version cannot be reproduced, so it is 410 Expired.
+ */
+export function checkListResourceVersion(requested: number | undefined, match: string | null | undefined, current: number): void {
+  if (match && !['NotOlderThan', 'Exact'].includes(match)) {
+    throw new BadRequestError(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+  }
+  if (match && requested === undefined) throw new BadRequestError('resourceVersionMatch is forbidden unless resourceVersion is provided');
+  if (match === 'Exact' && requested === 0) throw new BadRequestError('resourceVersionMatch "Exact" is forbidden for resourceVersion "0"');
+  if (requested === undefined) return;
+  if (requested > current) throw new TooLargeResourceVersionError(String(requested), String(current));
+  if (match === 'Exact' && requested < current) throw new ExpiredError(`too old resource version: ${requested} (${current})`);
 }

@@ -7,9 +7,8 @@ import {
   ConflictError,
   InvalidError,
   NotFoundError,
-  TooLargeResourceVersionError,
 } from '../../platform/errors.js';
-import { checkContinueTokenFresh, decodeContinueToken, encodeContinueToken, parseResourceVersion } from './continue-token.rules.js';
+import { checkContinueTokenFresh, checkListResourceVersion, decodeContinueToken, encodeContinueToken, parseResourceVersion } from './continue-token.rules.js';
 import { isUniqueViolation } from '../../platform/database/errors.js';
 import type { AuthService, Verb } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
@@ -63,6 +62,8 @@ export interface ChunkOptions {
   limit?: number | null;
   continue?: string | null;
   resourceVersion?: string | null;
+  /** NotOlderThan (default when a resourceVersion is given) or Exact. */
+  resourceVersionMatch?: string | null;
 }
 
 export interface StreamChunk {
@@ -159,8 +160,8 @@ export class ImageStreamService {
       checkContinueTokenFresh(token, await this.store.oldestRetainedResourceVersion());
       after = { namespace: token.namespace, name: token.name };
       resourceVersion = token.resourceVersion;
-    } else if (requested !== undefined && requested > Number(current)) {
-      throw new TooLargeResourceVersionError(String(requested), current);
+    } else {
+      checkListResourceVersion(requested, opts.resourceVersionMatch, Number(current));
     }
     const rows = await this.store.list(filter, { after, ...(limit ? { limit: limit + 1 } : {}) });
     const page = limit ? rows.slice(0, limit) : rows;

@@ -280,6 +280,15 @@ export function restImageStreamSuite(ctx: SuiteContext): void {
       expect(future.status).toBe(504);
       expect(future.body).toMatchObject({ kind: 'Status', reason: 'Timeout', code: 504, message: expect.stringContaining('Too large resource version') });
       expect((await rest().get(`${coll(ns)}?resourceVersion=abc`)).status).toBe(400);
+      expect((await rest().get(`${coll(ns)}?resourceVersion=${now}&resourceVersionMatch=Exact`)).status).toBe(200);
+      expect((await rest().get(`${coll(ns)}?resourceVersion=${now}&resourceVersionMatch=NotOlderThan`)).status).toBe(200);
+      await create(ns, stream('b'));
+      const old = await rest().get(`${coll(ns)}?resourceVersion=${now}&resourceVersionMatch=Exact`);
+      expect(old.status).toBe(410);
+      expect(old.body).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410, message: `too old resource version: ${now} (${Number(now) + 1})` });
+      expect((await rest().get(`${coll(ns)}?resourceVersion=${now}&resourceVersionMatch=NotOlderThan`)).body.items).toHaveLength(2);
+      expect((await rest().get(`${coll(ns)}?resourceVersionMatch=Exact`)).status).toBe(400);
+      expect((await rest().get(`${coll(ns)}?resourceVersion=1&resourceVersionMatch=Sometimes`)).status).toBe(400);
     });
   });
 
