@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs on a fresh Debian machine:
 # PostgreSQL server binaries (the suite starts its own throwaway server) and
-# the CNCF distribution registry (import tests push to and pull from it) and
-# htpasswd (apache2-utils) for the registry fixture with Basic auth.
+# the CNCF distribution registry (import tests push to and pull from it),
+# htpasswd (apache2-utils) for the registry fixture with Basic auth, kubectl
+# and openssl (the REST client tests drive kubectl over HTTPS with a
+# certificate they make).
 # Already-present packages are left alone, so this is quick on a warm machine.
 set -euo pipefail
 
@@ -10,6 +12,7 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 
 if [ ${#need[@]} -eq 0 ]; then

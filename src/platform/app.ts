@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
@@ -7,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { createRestHandler } from '../rest/index.js';
 import { buildAppSchema } from '../schema.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './database/connect.js';
@@ -43,6 +46,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /** Builds and starts the whole service: database, migrations, bootstrap token, HTTP and WebSocket. */
 export async function startApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  // Read before anything starts, so a wrong path fails fast with nothing to clean up.
+  // kubectl sends no bearer token over plain HTTP: with a certificate the service speaks HTTPS only.
+  const tls = config.IMAGESTREAMS_TLS_CERT && config.IMAGESTREAMS_TLS_KEY
+    ? { cert: readFileSync(config.IMAGESTREAMS_TLS_CERT), key: readFileSync(config.IMAGESTREAMS_TLS_KEY) }
+    : undefined;
   const database = await connectDatabase({
     url: config.DATABASE_URL,
     dataDir: config.IMAGESTREAMS_DATA_DIR,
@@ -89,6 +97,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     '/readyz': async (_req, res) => json(res, (await ready()) ? 200 : 503, { status: (await ready()) ? 'ok' : 'unavailable' }),
   };
 
+  const rest = createRestHandler(services, log);
+
   const ready = async (): Promise<boolean> => {
     if (!migrated) return false;
     try {
@@ -99,13 +109,14 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     }
   };
 
-  const server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const requestId = String(req.headers['x-request-id'] ?? randomUUID());
     res.setHeader('x-request-id', requestId);
     runWithRequestId(requestId, async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const route = routes[url.pathname];
       try {
+        if (!route && (await rest(req, res, url, requestId))) return;
         if (!route) return json(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
         await route(req, res, url);
       } catch (e) {
@@ -114,7 +125,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         else res.destroy();
       }
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 3 * 1024 * 1024 });
   const wsServer = useServer<Record<string, unknown>, { ctx?: RequestContext }>(
@@ -144,7 +156,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   });
   const address = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const url = `http://${host}:${address.port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   log.info({ url: `${url}/graphql`, database: database.kind }, 'imagestreams is serving');
 
   let closing: Promise<void> | undefined;

@@ -46,6 +46,14 @@ const configSchema = z.object({
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),
+  IMAGESTREAMS_TLS_KEY: z.string().min(1).optional(),
+}).superRefine((c, ctx) => {
+  // Half a TLS configuration is a mistake, not a request for plain HTTP.
+  if (Boolean(c.IMAGESTREAMS_TLS_CERT) !== Boolean(c.IMAGESTREAMS_TLS_KEY)) {
+    const missing = c.IMAGESTREAMS_TLS_CERT ? 'IMAGESTREAMS_TLS_KEY' : 'IMAGESTREAMS_TLS_CERT';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'IMAGESTREAMS_TLS_CERT and IMAGESTREAMS_TLS_KEY must be set together' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -67,8 +67,9 @@ export abstract class DomainError extends Error {
 }
 
 /** `imagestreams.image.openshift.io "foo"` — how Kubernetes names a resource in messages. */
-export function qualified(resource: string, name?: string): string {
-  return name === undefined ? `${resource}.${API_GROUP}` : `${resource}.${API_GROUP} "${name}"`;
+export function qualified(resource: string, name?: string, group = API_GROUP): string {
+  const r = group ? `${resource}.${group}` : resource; // core resources ("namespaces") carry no group
+  return name === undefined ? r : `${r} "${name}"`;
 }
 
 export class UnauthenticatedError extends DomainError {
@@ -94,9 +95,9 @@ export class NotFoundError extends DomainError {
   readonly code = 'NOT_FOUND' as const;
   readonly httpStatus = 404;
   readonly reason = 'NotFound';
-  constructor(resource: string, name: string) {
-    super(`${qualified(resource, name)} not found`);
-    this.details = { name, group: API_GROUP, kind: resource };
+  constructor(resource: string, name: string, group = API_GROUP) {
+    super(`${qualified(resource, name, group)} not found`);
+    this.details = { name, ...(group ? { group } : {}), kind: resource };
   }
 }
 
@@ -219,5 +220,16 @@ export class CauseList {
   }
   throwIfAny(kind: string, name: string): void {
     if (!this.empty) throw new InvalidError(kind, name, this.causes);
+  }
+}
+
+/** A read asked for a resourceVersion newer than any the server has handed out (the reference waits, then answers this). */
+export class TooLargeResourceVersionError extends DomainError {
+  readonly code = 'SERVER_TIMEOUT' as const;
+  readonly httpStatus = 504;
+  readonly reason = 'Timeout';
+  constructor(requested: string, current: string) {
+    super(`Too large resource version: ${requested}, current: ${current}`);
+    this.details = { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }], retryAfterSeconds: 1 };
   }
 }

@@ -8,6 +8,7 @@ import {
   InvalidError,
   NotFoundError,
 } from '../../platform/errors.js';
+import { checkContinueTokenFresh, checkListResourceVersion, decodeContinueToken, encodeContinueToken, parseResourceVersion } from './continue-token.rules.js';
 import { isUniqueViolation } from '../../platform/database/errors.js';
 import type { AuthService, Verb } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
@@ -33,10 +34,43 @@ import {
 import { ImageStreamStore, type Queryable, type StoredStream, type StreamFilter } from './image-stream.store.js';
 import { SelectorError, parseLabelSelector } from './label-selector.rules.js';
 import { applyPatch, type PatchType } from './patch.rules.js';
-import { decodeImageStreamJsonStrict } from './wire.rules.js';
+import { applyFieldValidation, decodeImageStreamJson, type FieldValidation } from './wire.rules.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
+}
+
+/** Patches decode their result under a fieldValidation directive (Strict unless told). */
+export interface PatchOptions extends WriteOptions {
+  fieldValidation?: FieldValidation;
+  /** Receives the Warn-mode findings once the patch is written. */
+  onWarning?: (warning: string) => void;
+}
+
+/** DeleteOptions.preconditions: the delete happens only if the object still has these. */
+export interface DeletePreconditions {
+  uid?: string | null;
+  resourceVersion?: string | null;
+}
+
+/** A Kubernetes list request (REST): chunked with limit/continue, read at a resourceVersion. */
+export interface ChunkOptions {
+  namespace?: string | null;
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+  /** 0 or absent: everything. */
+  limit?: number | null;
+  continue?: string | null;
+  resourceVersion?: string | null;
+  /** NotOlderThan (default when a resourceVersion is given) or Exact. */
+  resourceVersionMatch?: string | null;
+}
+
+export interface StreamChunk {
+  items: ImageStream[];
+  resourceVersion: string;
+  /** Set when more items follow. */
+  continue?: string;
 }
 
 export interface ListOptions {
@@ -106,6 +140,40 @@ export class ImageStreamService {
     };
   }
 
+  /**
+   * The REST list (reference §8.1): all matches, or `limit` of them with a
+   * continue token. A token whose resourceVersion the change log no longer
+   * reaches is expired (410); the chunk reports the token's resourceVersion
+   * so a client resuming a watch from it misses nothing.
+   */
+  async listChunk(caller: Identity, opts: ChunkOptions): Promise<StreamChunk> {
+    const filter = this.listFilter(caller, opts.namespace ?? undefined, opts.labelSelector, opts.fieldSelector);
+    const limit = opts.limit ?? 0;
+    if (!Number.isInteger(limit) || limit < 0) throw new BadRequestError(`limit must be a non-negative integer`);
+    const requested = parseResourceVersion(opts.resourceVersion);
+    const current = await this.store.currentResourceVersion();
+    let after: { namespace: string; name: string } | undefined;
+    let resourceVersion = current;
+    if (opts.continue) {
+      if (requested !== undefined && requested !== 0) throw new BadRequestError('specifying resource version is not allowed when using continue');
+      const token = decodeContinueToken(opts.continue);
+      checkContinueTokenFresh(token, await this.store.oldestRetainedResourceVersion());
+      after = { namespace: token.namespace, name: token.name };
+      resourceVersion = token.resourceVersion;
+    } else {
+      checkListResourceVersion(requested, opts.resourceVersionMatch, Number(current));
+    }
+    const rows = await this.store.list(filter, { after, ...(limit ? { limit: limit + 1 } : {}) });
+    const page = limit ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    const more = limit > 0 && rows.length > limit;
+    return {
+      items: page.map((s) => this.present(s)),
+      resourceVersion,
+      ...(more && last ? { continue: encodeContinueToken({ resourceVersion, namespace: last.metadata.namespace, name: last.metadata.name }) } : {}),
+    };
+  }
+
   /** The filter a list runs with: the caller's visible namespaces narrowed by the request. */
   listFilter(caller: Identity, namespace: string | undefined, labelSelector?: string | null, fieldSelector?: string | null): StreamFilter {
     if (namespace) this.authorize(caller, 'list', namespace);
@@ -165,19 +233,21 @@ export class ImageStreamService {
     return this.writeSpec(current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
   }
 
-  async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: WriteOptions = {}): Promise<ImageStream> {
+  async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
     this.authorize(caller, 'patch', namespace, name);
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
-      const patched = decodeImageStreamJsonStrict(applyPatch(this.present(current), patch, patchType));
+      const { value: patched, warnings } = applyFieldValidation(decodeImageStreamJson(applyPatch(this.present(current), patch, patchType)), [], opts.fieldValidation ?? 'Strict');
       this.checkIdentity(namespace, name, patched);
       const requestedRv = patched.metadata?.resourceVersion;
       // A patch that names a resourceVersion is a conditional write; one that does not is applied to the latest.
       const conditional = Boolean(requestedRv) && requestedRv !== current.metadata.resourceVersion;
       if (conditional) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        return await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        const written = await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        warnings.forEach((w) => opts.onWarning?.(w));
+        return written;
       } catch (e) {
         if (!(e instanceof RetryableConflict)) throw e;
         if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
@@ -193,22 +263,40 @@ export class ImageStreamService {
     if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
     const rv = input.metadata?.resourceVersion;
     if (rv && rv !== current.metadata.resourceVersion) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
-    const tags = normaliseStatusTags(input.status?.tags ?? [], formatTimestamp(new Date()), current.metadata.generation);
-    const causes = new CauseList();
-    validateStatusTags(tags, causes);
-    causes.throwIfAny(IMAGE_STREAM_KIND, name);
-    const next: StoredStream = { ...current, status: tags.length ? { tags } : {} };
-    return this.persist(current, next, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
+    return this.writeStatus(current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
   }
 
-  async delete(caller: Identity, namespace: string, name: string, opts: WriteOptions = {}): Promise<ImageStream> {
+  /** The /status subresource by patch: read, patch, then the /status write rules; retried on a concurrent write. */
+  async patchStatus(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
+    this.authorize(caller, 'patch', namespace, name, 'imagestreams/status');
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get(namespace, name);
+      if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+      const { value: patched, warnings } = applyFieldValidation(decodeImageStreamJson(applyPatch(this.present(current), patch, patchType)), [], opts.fieldValidation ?? 'Strict');
+      this.checkIdentity(namespace, name, patched);
+      const requestedRv = patched.metadata?.resourceVersion;
+      if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
+      try {
+        const written = await this.writeStatus(current, patched, opts, () => new RetryableConflict());
+        warnings.forEach((w) => opts.onWarning?.(w));
+        return written;
+      } catch (e) {
+        if (!(e instanceof RetryableConflict)) throw e;
+        if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
+      }
+    }
+  }
+
+  async delete(caller: Identity, namespace: string, name: string, opts: WriteOptions & { preconditions?: DeletePreconditions } = {}): Promise<ImageStream> {
     this.authorize(caller, 'delete', namespace, name);
     const current = await this.store.get(namespace, name);
     if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+    checkPreconditions(current, name, opts.preconditions);
     if (opts.dryRun) return this.present(current);
     return this.store.transaction(async (tx) => {
       const last = await this.store.getForUpdate(tx, namespace, name);
       if (!last) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+      checkPreconditions(last, name, opts.preconditions);
       return this.deleteLocked(tx, last);
     });
   }
@@ -270,6 +358,16 @@ export class ImageStreamService {
     return this.persist(current, next, opts, onConflict);
   }
 
+  /** A /status write: status tags replaced, spec and metadata kept, generation untouched. */
+  private async writeStatus(current: StoredStream, input: ImageStreamWrite, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
+    const tags = normaliseStatusTags(input.status?.tags ?? [], formatTimestamp(new Date()), current.metadata.generation);
+    const causes = new CauseList();
+    validateStatusTags(tags, causes);
+    causes.throwIfAny(IMAGE_STREAM_KIND, current.metadata.name);
+    const next: StoredStream = { ...current, status: tags.length ? { tags } : {} };
+    return this.persist(current, next, opts, onConflict);
+  }
+
   /** Writes `next` if it differs from `current` and nobody wrote in between; a no-op write changes nothing. */
   private async persist(current: StoredStream, next: StoredStream, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
     if (isDeepStrictEqual(current, next)) return this.present(current);
@@ -308,6 +406,19 @@ export class ImageStreamService {
 }
 
 class RetryableConflict extends Error {}
+
+function checkPreconditions(current: StoredStream, name: string, pre: DeletePreconditions | undefined): void {
+  if (pre?.uid && pre.uid !== current.metadata.uid) {
+    throw new ConflictError(IMAGE_STREAM_RESOURCE, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw new ConflictError(
+      IMAGE_STREAM_RESOURCE,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+    );
+  }
+}
 
 function patchNamesVersion(patch: unknown): boolean {
   const meta = (patch as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;

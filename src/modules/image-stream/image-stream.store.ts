@@ -188,6 +188,12 @@ export class ImageStreamStore {
     return String(row.rv);
   }
 
+  /** The oldest change the change log still holds; undefined while it holds none. */
+  async oldestRetainedResourceVersion(q: Queryable = this.db): Promise<number | undefined> {
+    const [row] = await queryRows<{ rv: string | number | null }>(q, sql`select min(resource_version) as rv from change_log`);
+    return row?.rv === null || row?.rv === undefined ? undefined : Number(row.rv);
+  }
+
   async nextResourceVersion(q: Queryable): Promise<number> {
     const [row] = await queryRows<{ rv: string | number }>(q, sql`select nextval('resource_version_seq') as rv`);
     return Number(row.rv);

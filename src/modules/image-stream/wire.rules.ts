@@ -90,3 +90,30 @@ export function decodeImageStreamJsonStrict(json: unknown): ImageStreamWrite {
   }
   return value;
 }
+
+/** The `fieldValidation` directive of a write (Kubernetes' default is Warn). */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export const FIELD_VALIDATION_MODES: readonly FieldValidation[] = ['Strict', 'Warn', 'Ignore'];
+
+/**
+ * Applies a fieldValidation directive to a decoded body: Strict rejects
+ * unknown and duplicate fields together (one 400 naming all of them), Warn
+ * answers them as warnings for the `Warning` header, Ignore drops them.
+ */
+export function applyFieldValidation(decoded: Decoded, duplicateFields: string[], mode: FieldValidation): { value: ImageStreamWrite; warnings: string[] } {
+  const problems = [
+    ...decoded.unknownFields.map((f) => `unknown field "${f}"`),
+    ...duplicateFields.map((f) => `duplicate field "${f}"`),
+  ];
+  if (mode === 'Strict' && problems.length) {
+    const causes = [
+      ...decoded.unknownFields.map((f) => ({ field: f, reason: 'FieldValueUnknown', message: `unknown field "${f}"` })),
+      ...duplicateFields.map((f) => ({ field: f, reason: 'FieldValueDuplicate', message: `duplicate field "${f}"` })),
+    ];
+    throw new BadRequestError(`strict decoding error: ${problems.join(', ')}`, causes);
+  }
+  return { value: decoded.value, warnings: mode === 'Warn' ? problems : [] };
+}
+
+/** The strict wire schema: the one description of an ImageStream body the OpenAPI document is generated from. */
+export const imageStreamWireSchema = strictSchema;

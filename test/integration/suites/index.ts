@@ -1,7 +1,11 @@
 import type { SuiteContext } from '../harness.js';
 import { imageStreamSuite } from './image-streams.suite.js';
+import { restDiscoverySuite } from './rest-discovery.suite.js';
+import { restImageStreamSuite } from './rest-image-streams.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
+  restDiscoverySuite(ctx);
+  restImageStreamSuite(ctx);
 }

@@ -1,0 +1,15 @@
+import type { Logger } from '../platform/logger.js';
+import type { Services } from '../platform/services.js';
+import { discoveryRoutes } from './discovery.routes.js';
+import { imageStreamRoutes } from './image-streams.routes.js';
+import { namespaceRoutes } from './namespaces.routes.js';
+import { openApiRoutes } from './openapi.js';
+import { createRouter } from './router.js';
+
+/**
+ * The Kubernetes-style REST API (rest-paths.md). Each resource contributes
+ * a route table; adding one is a file of routes and a line here.
+ */
+export function createRestHandler(services: Services, log: Logger) {
+  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes], services, log);
+}
