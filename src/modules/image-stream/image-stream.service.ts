@@ -7,6 +7,7 @@ import {
   ConflictError,
   InvalidError,
   NotFoundError,
+  ServerTimeoutError,
 } from '../../platform/errors.js';
 import { isUniqueViolation } from '../../platform/database/errors.js';
 import type { AuthService, Verb } from '../auth/auth.service.js';
@@ -34,6 +35,8 @@ import { ImageStreamStore, type Queryable, type StoredStream, type StreamFilter 
 import { SelectorError, parseLabelSelector } from './label-selector.rules.js';
 import { applyPatch, type PatchType } from './patch.rules.js';
 import { decodeImageStreamJsonStrict } from './wire.rules.js';
+import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
+import type { TagReferenceWrite } from './image-stream.model.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -66,12 +69,16 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 /** Read-modify-write callers (patch) retry this many times on a concurrent write before answering CONFLICT. */
 const PATCH_ATTEMPTS = 5;
+/** Status and tag writers retry this many times, as the reference's mapping and istag writers do (§10). */
+const STATUS_ATTEMPTS = 10;
 
 export class ImageStreamService {
   constructor(
     private readonly store: ImageStreamStore,
     private readonly auth: AuthService,
     private readonly config: ImageStreamServiceConfig,
+    /** Turns new or changed spec tags into status events (reference §3.3); absent = no resolution. */
+    private readonly specTags?: SpecTagResolver,
   ) {}
 
   // ---- reads -------------------------------------------------------------
@@ -136,13 +143,14 @@ export class ImageStreamService {
       status: {},
     };
     this.validate(stream);
+    const resolved = this.specTags ? await this.specTags.resolve(caller, undefined, stream) : stream;
     if (opts.dryRun) {
       if (await this.store.get(namespace, name)) throw new AlreadyExistsError(IMAGE_STREAM_RESOURCE, name);
-      return this.present(stream);
+      return this.present(resolved);
     }
     try {
       return await this.store.transaction(async (tx) => {
-        const stored = await this.store.insert(tx, stream);
+        const stored = await this.store.insert(tx, resolved);
         return this.commit(tx, 'ADDED', stored);
       });
     } catch (e) {
@@ -162,7 +170,7 @@ export class ImageStreamService {
     const current = await this.store.get(namespace, name);
     if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
     if (current.metadata.resourceVersion !== rv) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
-    return this.writeSpec(current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
+    return this.writeSpec(caller, current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
   }
 
   async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: WriteOptions = {}): Promise<ImageStream> {
@@ -177,7 +185,7 @@ export class ImageStreamService {
       const conditional = Boolean(requestedRv) && requestedRv !== current.metadata.resourceVersion;
       if (conditional) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        return await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        return await this.writeSpec(caller, current, patched, opts, () => new RetryableConflict());
       } catch (e) {
         if (!(e instanceof RetryableConflict)) throw e;
         if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
@@ -225,6 +233,92 @@ export class ImageStreamService {
     });
   }
 
+  // ---- collaborators' entry points ---------------------------------------
+  // Mappings and tagging change streams only through these, so every change
+  // is validated, resolved and recorded in the change log like any other write.
+
+  /** The newest resourceVersion handed out (lists of other resources report it too). */
+  currentResourceVersion(): Promise<string> {
+    return this.store.currentResourceVersion();
+  }
+
+  /** Streams by namespace/name for per-request loaders (links from objects the caller already read). */
+  async loadLinked(keys: ReadonlyArray<{ namespace: string; name: string }>): Promise<Map<string, ImageStream>> {
+    const rows = await this.store.getMany(keys);
+    return new Map([...rows].map(([k, v]) => [k, this.present(v)]));
+  }
+
+  /**
+   * Read-modify-write of a stream's status under a row lock: `mutate` gets
+   * the current stream and answers the next one, or undefined for "no
+   * change" (nothing is written). Concurrent callers queue on the lock, and
+   * an optimistic-version miss is retried, so no caller's change is lost.
+   */
+  async updateStatusWith(namespace: string, name: string, mutate: (current: StoredStream) => StoredStream | undefined): Promise<{ stream: ImageStream; changed: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const current = await this.store.getForUpdate(tx, namespace, name);
+          if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+          const next = mutate(current);
+          if (!next || isDeepStrictEqual(next, current)) return { stream: this.present(current), changed: false };
+          const stored = await this.store.replace(tx, { ...next, metadata: current.metadata }, current.metadata.resourceVersion);
+          if (!stored) throw new RetryableConflict();
+          return { stream: await this.commit(tx, 'MODIFIED', stored), changed: true };
+        });
+      } catch (e) {
+        if (!(e instanceof RetryableConflict) || attempt >= STATUS_ATTEMPTS) throw e instanceof RetryableConflict ? new ConflictError(IMAGE_STREAM_RESOURCE, name) : e;
+      }
+    }
+  }
+
+  /**
+   * Sets one spec tag (creating the stream when it is missing), as an
+   * ImageStreamTag update does (reference §3.8); resolution runs like any
+   * spec write. Concurrent writers are retried.
+   */
+  async setSpecTag(caller: Identity, namespace: string, name: string, tag: TagReferenceWrite): Promise<ImageStream> {
+    this.authorize(caller, 'update', namespace, name, 'imagestreamtags');
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get(namespace, name);
+      try {
+        if (!current) return await this.create(caller, namespace, { metadata: { name }, spec: { tags: [tag] } });
+        const presented = this.present(current);
+        const tags = [...(presented.spec.tags ?? []).filter((t) => t.name !== tag.name), tag];
+        const input: ImageStreamWrite = { metadata: presented.metadata, spec: { ...presented.spec, tags } };
+        return await this.writeSpec(caller, current, input, {}, () => new RetryableConflict());
+      } catch (e) {
+        const retry = e instanceof RetryableConflict || (e instanceof AlreadyExistsError && !current);
+        if (!retry) throw e;
+        if (attempt >= STATUS_ATTEMPTS) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
+      }
+    }
+  }
+
+  /** Removes a tag from spec and status (reference §3.7); NOT_FOUND when it is in neither. */
+  async deleteTag(caller: Identity, namespace: string, name: string, tag: string): Promise<ImageStream> {
+    this.authorize(caller, 'delete', namespace, `${name}:${tag}`, 'imagestreamtags');
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get(namespace, name);
+      if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+      const inSpec = (current.spec.tags ?? []).some((t) => t.name === tag);
+      const inStatus = (current.status.tags ?? []).some((t) => t.tag === tag);
+      if (!inSpec && !inStatus) throw new NotFoundError('imagestreamtags', `${name}:${tag}`);
+      const specTags = (current.spec.tags ?? []).filter((t) => t.name !== tag);
+      const statusTags = (current.status.tags ?? []).filter((t) => t.tag !== tag);
+      const spec = { ...current.spec };
+      if (specTags.length) spec.tags = specTags;
+      else delete spec.tags;
+      const next: StoredStream = { ...current, spec, status: statusTags.length ? { tags: statusTags } : {} };
+      try {
+        return await this.persist(current, next, {}, () => new RetryableConflict());
+      } catch (e) {
+        if (!(e instanceof RetryableConflict)) throw e;
+        if (attempt >= STATUS_ATTEMPTS) throw new ServerTimeoutError('delete', 'imagestreamtags');
+      }
+    }
+  }
+
   // ---- internals ---------------------------------------------------------
 
   private get defaults() {
@@ -256,7 +350,7 @@ export class ImageStreamService {
   }
 
   /** A main-resource write: new metadata and spec, stored status, server-owned generations (§3.1, §8.4). */
-  private async writeSpec(current: StoredStream, input: ImageStreamWrite, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
+  private async writeSpec(caller: Identity, current: StoredStream, input: ImageStreamWrite, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
     const spec = normaliseSpec(input.spec, this.defaults);
     const { generation, spec: stamped } = applyGenerations(this.present(current), spec);
     const next: StoredStream = {
@@ -267,7 +361,8 @@ export class ImageStreamService {
     if (!next.metadata.labels) delete next.metadata.labels;
     if (!next.metadata.annotations) delete next.metadata.annotations;
     this.validate(next);
-    return this.persist(current, next, opts, onConflict);
+    const resolved = this.specTags ? await this.specTags.resolve(caller, current, next) : next;
+    return this.persist(current, resolved, opts, onConflict);
   }
 
   /** Writes `next` if it differs from `current` and nobody wrote in between; a no-op write changes nothing. */

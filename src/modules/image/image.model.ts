@@ -48,7 +48,8 @@ export interface SignatureSubject extends SignatureIssuer {
 }
 
 export interface ImageSignature {
-  metadata: { name: string; uid: string; creationTimestamp: string };
+  /** resourceVersion is the image's: a signature changes with (and inside) its image. */
+  metadata: { name: string; uid: string; resourceVersion: string; creationTimestamp: string };
   /** The image this signature belongs to (the part before `@`). */
   imageName: string;
   type: string;

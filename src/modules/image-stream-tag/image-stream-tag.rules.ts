@@ -1,0 +1,40 @@
+import type { ImageStream, ObjectMeta, TagEventCondition, TagReference } from '../image-stream/image-stream.model.js';
+
+/** The ImageStreamTag virtual resource, built from a stream (reference §1.6, §3.8). */
+export interface ImageStreamTagView {
+  metadata: Omit<ObjectMeta, 'generation'>;
+  tag: TagReference | null;
+  generation: number | null;
+  lookupPolicy: { local: boolean };
+  conditions?: TagEventCondition[];
+  /** items[0].image; null while the tag has no image yet. */
+  imageName: string | null;
+}
+
+/**
+ * The view of `tag` in `stream`, or undefined when the tag is in neither
+ * spec nor status. Name `<stream>:<tag>`, uid and resourceVersion the
+ * stream's, created = items[0].created, annotations from the spec tag.
+ */
+export function imageStreamTagView(stream: ImageStream, tag: string): ImageStreamTagView | undefined {
+  const spec = stream.spec.tags?.find((t) => t.name === tag) ?? null;
+  const status = stream.status.tags?.find((t) => t.tag === tag);
+  if (!spec && !status) return undefined;
+  const current = status?.items?.[0];
+  return {
+    metadata: {
+      name: `${stream.metadata.name}:${tag}`,
+      namespace: stream.metadata.namespace,
+      uid: stream.metadata.uid,
+      resourceVersion: stream.metadata.resourceVersion,
+      creationTimestamp: current?.created ?? stream.metadata.creationTimestamp,
+      ...(stream.metadata.labels ? { labels: stream.metadata.labels } : {}),
+      ...(spec?.annotations ? { annotations: spec.annotations } : {}),
+    },
+    tag: spec,
+    generation: current ? current.generation : null,
+    lookupPolicy: stream.spec.lookupPolicy,
+    ...(status?.conditions?.length ? { conditions: status.conditions } : {}),
+    imageName: current?.image || null,
+  };
+}
