@@ -1,21 +1,10 @@
 import { Field, InputType } from 'type-graphql';
-
-@InputType({ description: 'The source of a tag, as `oc tag` takes it.' })
-export class TagSourceInput {
-  @Field(() => String, { description: 'ImageStreamTag, ImageStreamImage or DockerImage.' })
-  kind!: string;
-
-  @Field(() => String, { description: '"stream:tag", "stream@digest" or a pull spec.' })
-  name!: string;
-
-  @Field(() => String, { nullable: true, description: 'Namespace of the source stream; defaults to the mutation\'s.' })
-  namespace?: string | null;
-}
+import { ObjectReferenceInput } from '../image-stream/image-stream.input.js';
 
 @InputType({ description: '`oc tag`: point one or more tags at a source.' })
 export class TagImageInput {
-  @Field(() => TagSourceInput)
-  source!: TagSourceInput;
+  @Field(() => ObjectReferenceInput, { description: 'kind ImageStreamTag ("stream:tag"), ImageStreamImage ("stream@digest") or DockerImage (a pull spec); namespace optional.' })
+  source!: ObjectReferenceInput;
 
   @Field(() => [String], { description: '"stream:tag" in the mutation\'s namespace; missing streams are created.' })
   destinations!: string[];

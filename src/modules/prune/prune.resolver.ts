@@ -8,10 +8,10 @@ export class PruneResolver {
   @Mutation(() => PruneResult, { description: 'Trims tag histories beyond the kept revisions, then deletes images nothing references (cluster-admins).' })
   pruneImages(
     @Ctx() ctx: RequestContext,
-    @Arg('keepTagRevisions', () => Int, { defaultValue: 3 }) keepTagRevisions: number,
-    @Arg('keepYoungerThanMinutes', () => Int, { defaultValue: 60 }) keepYoungerThanMinutes: number,
+    @Arg('keepTagRevisions', () => Int, { nullable: true, defaultValue: 3 }) keepTagRevisions: number | null,
+    @Arg('keepYoungerThanMinutes', () => Int, { nullable: true, defaultValue: 60 }) keepYoungerThanMinutes: number | null,
     @Arg('dryRun', () => Boolean, { nullable: true }) dryRun?: boolean,
   ): Promise<PruneResultModel> {
-    return ctx.services.prune.prune(ctx.caller, { keepTagRevisions, keepYoungerThanMinutes, dryRun: dryRun ?? false });
+    return ctx.services.prune.prune(ctx.caller, { keepTagRevisions: keepTagRevisions ?? 3, keepYoungerThanMinutes: keepYoungerThanMinutes ?? 60, dryRun: dryRun ?? false });
   }
 }
