@@ -1,9 +1,11 @@
 import type { SuiteContext } from '../harness.js';
 import { imageStreamSuite } from './image-streams.suite.js';
 import { imagesSuite } from './images.suite.js';
+import { tagHistorySuite } from './tag-history.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   imagesSuite(ctx);
+  tagHistorySuite(ctx);
 }
