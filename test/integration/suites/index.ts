@@ -1,5 +1,6 @@
 import type { SuiteContext } from '../harness.js';
 import { imageStreamSuite } from './image-streams.suite.js';
+import { graphWalkSuite } from './graph-walk.suite.js';
 import { imagesSuite } from './images.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
 
@@ -8,4 +9,5 @@ export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   imagesSuite(ctx);
   tagHistorySuite(ctx);
+  graphWalkSuite(ctx);
 }
