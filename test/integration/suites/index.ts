@@ -2,6 +2,7 @@ import type { SuiteContext } from '../harness.js';
 import { imageStreamSuite } from './image-streams.suite.js';
 import { graphWalkSuite } from './graph-walk.suite.js';
 import { imagesSuite } from './images.suite.js';
+import { pruneSuite } from './prune.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
@@ -10,4 +11,6 @@ export function runAllSuites(ctx: SuiteContext): void {
   imagesSuite(ctx);
   tagHistorySuite(ctx);
   graphWalkSuite(ctx);
+  // Last: pruning is cluster-wide.
+  pruneSuite(ctx);
 }
