@@ -6,6 +6,7 @@ import type { ObjectReference, TagReferenceWrite } from '../image-stream/image-s
 import { IMPORT_MODES, REFERENCE_POLICY_TYPES } from '../image-stream/image-stream.rules.js';
 import type { ImageStreamService } from '../image-stream/image-stream.service.js';
 import type { ImageStreamStore } from '../image-stream/image-stream.store.js';
+import { withoutRawBlobs } from '../image/image.rules.js';
 import type { ImageStore, StoredImage } from '../image/image.store.js';
 import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
 import { currentEvent, splitStreamImage, splitStreamTag } from '../tag-history/tag-history.rules.js';
@@ -77,7 +78,7 @@ export class ImageStreamTagService {
         creationTimestamp: image.metadata.creationTimestamp,
         ...(stream.metadata.annotations ? { annotations: stream.metadata.annotations } : {}),
       },
-      image,
+      image: withoutRawBlobs(image),
     };
   }
 

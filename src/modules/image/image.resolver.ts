@@ -6,7 +6,8 @@ import { TagEvent } from '../image-stream/image-stream.type.js';
 import { imageStreamTagView, type ImageStreamTagView } from '../image-stream-tag/image-stream-tag.rules.js';
 import { ImageStreamTag } from '../image-stream-tag/image-stream-tag.type.js';
 import { ImageInput, ImageSignatureInput } from './image.input.js';
-import type { ImageManifest as ImageManifestModel, ImageSignature } from './image.model.js';
+import { NotFoundError } from '../../platform/errors.js';
+import { IMAGE_RESOURCE, type ImageManifest as ImageManifestModel, type ImageSignature } from './image.model.js';
 import type { ImageWrite, SignatureWrite } from './image.rules.js';
 import { encodeImageCursor } from './image.service.js';
 import type { StoredImage } from './image.store.js';
@@ -149,7 +150,7 @@ export class SignatureResolver {
   async image(@Root() signature: ImageSignature, @Ctx() ctx: RequestContext): Promise<StoredImage> {
     // A signature exists only inside its image, so the image is there unless deleted concurrently.
     const image = await ctx.loaders.image.load(signature.imageName);
-    if (!image) throw new Error(`image ${signature.imageName} of signature ${signature.metadata.name} vanished`);
+    if (!image) throw new NotFoundError(IMAGE_RESOURCE, signature.imageName);
     return image;
   }
 

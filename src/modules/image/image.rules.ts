@@ -142,3 +142,12 @@ export function prepareSignature(input: SignatureWrite, now: string): { signatur
     signature: { metadata: { name, uid: randomUUID(), resourceVersion: '', creationTimestamp: now }, imageName: split.image, type: input.type!, content: input.content! },
   };
 }
+
+/**
+ * An image as the virtual ImageStreamTag / ImageStreamImage resources show
+ * it (reference §3.8, §6.7): the raw manifest and config are blanked.
+ */
+export function withoutRawBlobs<T extends { dockerImageManifest?: string; dockerImageConfig?: string }>(image: T): T {
+  const { dockerImageManifest: _m, dockerImageConfig: _c, ...rest } = image;
+  return rest as T;
+}

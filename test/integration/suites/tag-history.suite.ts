@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphQLClient } from '../../support/graphql-client.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
 import { sql } from 'drizzle-orm';
 import {
   CreateImageDocument,
@@ -259,6 +261,7 @@ export function tagHistorySuite(ctx: SuiteContext): void {
       const t = (await ctx.client.ok(GetIstagDocument, { namespace: ns, name: 'app:latest' })).imageStreamTag!;
       expect(t).toMatchObject({ kind: 'ImageStreamTag', metadata: { name: 'app:latest', namespace: ns, annotations: { note: 'x' } }, imageName: a.name, generation: 1, image: { metadata: { name: a.name } } });
       expect(t.tag!.name).toBe('latest');
+      expect(t.image!.dockerImageManifest).toBeNull(); // blanked in the virtual view (§3.8)
       const pushed = (await ctx.client.ok(GetIstagDocument, { namespace: ns, name: 'app:pushed' })).imageStreamTag!;
       expect(pushed.tag).toBeNull();
       expect((await ctx.client.ok(GetIstagDocument, { namespace: ns, name: 'app:none' })).imageStreamTag).toBeNull();
@@ -279,7 +282,8 @@ export function tagHistorySuite(ctx: SuiteContext): void {
         const r = (await ctx.client.ok(GetIsimageDocument, { namespace: ns, name: `app@${id}` })).imageStreamImage!;
         expect(r.metadata.name).toBe(`app@${id}`);
         expect(r.imageName).toBe(arm.name);
-        expect(r.image.dockerImageManifest).toBe(arm.manifest);
+        expect(r.image.dockerImageReference).toBe(`quay.io/test/app@${arm.name}`);
+        expect(r.image.dockerImageManifest).toBeNull(); // blanked in the virtual view (§6.7)
       }
       const all = [list.name, amd.name, arm.name].sort();
       expect((await ctx.client.ok(GetIsimageDocument, { namespace: ns, name: 'app@sha256:' })).imageStreamImage!.imageName).toBe(all[0]);
@@ -298,6 +302,57 @@ export function tagHistorySuite(ctx: SuiteContext): void {
       await map(ns, 'web', 'v1', b); // a is now only in history of web:v1
       const tags = (await ctx.client.ok(ImageTagsDocument, { name: a.name })).image!.imageStreamTags;
       expect(tags.map((t) => [t.metadata.namespace, t.metadata.name])).toEqual([[ns, 'app:latest']]);
+    });
+  });
+
+  describe('with an integrated registry configured (reference §3.3 rewriting, §4.1)', () => {
+    const REGISTRY = 'registry.test:5000';
+    let app: TestApp;
+    let client: GraphQLClient;
+    beforeAll(async () => {
+      app = await startTestApp(ctx.driver, { IMAGESTREAMS_INTERNAL_REGISTRY: REGISTRY });
+      client = new GraphQLClient(app.url, app.token);
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+    const events = async (namespace: string, name: string, tag: string) =>
+      (await client.ok(StreamHistoryDocument, { namespace, name })).imageStream!.status.tags!.find((t) => t.tag === tag)!.items!;
+    const newStream = (namespace: string, name: string, tags: TagReferenceInput[] = []) => client.ok(CreateStreamDocument, { namespace, imageStream: { metadata: { name }, spec: { tags } } });
+
+    it('defaults a mapping\'s reference into the stream\'s repository, and rewrites internal references on copy', async () => {
+      const ns = ctx.namespace();
+      await newStream(ns, 'src');
+      const img = ociImage(unique('internal'));
+      await client.ok(CreateMappingDocument, { namespace: ns, mapping: { metadata: { name: 'src' }, tag: 'latest', image: { metadata: { name: img.name }, dockerImageManifest: img.manifest, dockerImageConfig: img.config } } });
+      expect((await events(ns, 'src', 'latest'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/src@${img.name}`);
+      await newStream(ns, 'dst', [
+        { name: 'copy', from: { kind: 'ImageStreamTag', name: 'src:latest' } },
+        { name: 'ref', from: { kind: 'ImageStreamTag', name: 'src:latest' }, reference: true },
+      ]);
+      expect((await events(ns, 'dst', 'copy'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/dst@${img.name}`);
+      expect((await events(ns, 'dst', 'ref'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/src@${img.name}`);
+    });
+
+    it('preserves external references on copy', async () => {
+      const ns = ctx.namespace();
+      await newStream(ns, 'src');
+      const img = ociImage(unique('external'));
+      await client.ok(CreateMappingDocument, { namespace: ns, mapping: { metadata: { name: 'src' }, tag: 'latest', image: imageInput(img, 'quay.io/ext/app') } });
+      await newStream(ns, 'dst', [{ name: 'copy', from: { kind: 'ImageStreamTag', name: 'src:latest' } }]);
+      expect((await events(ns, 'dst', 'copy'))[0].dockerImageReference).toBe(`quay.io/ext/app@${img.name}`);
+    });
+
+    it('points a managed push of an existing image at this stream\'s repository', async () => {
+      const ns = ctx.namespace();
+      await newStream(ns, 'app');
+      const img = ociImage(unique('managed'));
+      await client.ok(CreateImageDocument, { image: imageInput(img, 'quay.io/elsewhere/app') });
+      await client.ok(CreateMappingDocument, {
+        namespace: ns,
+        mapping: { metadata: { name: 'app' }, tag: 'latest', image: { ...imageInput(img, 'quay.io/elsewhere/app'), metadata: { name: img.name, annotations: { 'openshift.io/image.managed': 'true' } } } },
+      });
+      expect((await events(ns, 'app', 'latest'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/app@${img.name}`);
     });
   });
 }
