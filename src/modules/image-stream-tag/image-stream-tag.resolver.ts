@@ -1,10 +1,9 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../platform/graphql/context.js';
 import type { StoredImage } from '../image/image.store.js';
-import { withoutRawBlobs } from '../image/image.rules.js';
 import { Image } from '../image/image.type.js';
 import { TagImageInput } from './image-stream-tag.input.js';
-import type { ImageStreamTagView } from './image-stream-tag.rules.js';
+import { imageAsSeenThroughTag, type ImageStreamTagView } from './image-stream-tag.rules.js';
 import type { ImageStreamImageView } from './image-stream-tag.service.js';
 import { ImageStreamImage, ImageStreamTag } from './image-stream-tag.type.js';
 
@@ -28,7 +27,7 @@ export class ImageStreamTagResolver {
   @FieldResolver(() => Image, { nullable: true, description: 'The current image; null while the tag has none or the image object is gone.' })
   async image(@Root() tag: ImageStreamTagView, @Ctx() ctx: RequestContext): Promise<StoredImage | null> {
     const image = tag.imageName ? await ctx.loaders.image.load(tag.imageName) : null;
-    return image && withoutRawBlobs(image);
+    return image && imageAsSeenThroughTag(image, tag);
   }
 
   @FieldResolver(() => String)

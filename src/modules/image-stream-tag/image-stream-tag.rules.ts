@@ -9,6 +9,12 @@ export interface ImageStreamTagView {
   conditions?: TagEventCondition[];
   /** items[0].image; null while the tag has no image yet. */
   imageName: string | null;
+  /**
+   * The pull spec the tag's image is shown with (§3.8): through this
+   * stream's repository when the spec tag's referencePolicy is Local and the
+   * stream has one, else items[0].dockerImageReference.
+   */
+  imageReference: string | null;
 }
 
 /**
@@ -36,5 +42,29 @@ export function imageStreamTagView(stream: ImageStream, tag: string): ImageStrea
     lookupPolicy: stream.spec.lookupPolicy,
     ...(status?.conditions?.length ? { conditions: status.conditions } : {}),
     imageName: current?.image || null,
+    imageReference: current ? resolvedReference(stream, spec, current.image, current.dockerImageReference) : null,
   };
+}
+
+function resolvedReference(stream: ImageStream, spec: TagReference | null, image: string, reference: string): string {
+  const repository = stream.status.dockerImageRepository;
+  return spec?.referencePolicy.type === 'Local' && repository && image ? `${repository}@${image}` : reference;
+}
+
+/**
+ * The image as an ImageStreamTag shows it: raw blobs blanked, the
+ * resolved pull spec, and the spec tag's annotations merged over the
+ * image's (reference §3.8).
+ */
+export function imageAsSeenThroughTag<T extends { metadata: { annotations?: Record<string, string> }; dockerImageReference: string; dockerImageManifest?: string; dockerImageConfig?: string }>(
+  image: T,
+  view: ImageStreamTagView,
+): T {
+  const { dockerImageManifest: _m, dockerImageConfig: _c, ...rest } = image;
+  const annotations = { ...(image.metadata.annotations ?? {}), ...(view.tag?.annotations ?? {}) };
+  return {
+    ...rest,
+    metadata: { ...image.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) },
+    dockerImageReference: view.imageReference ?? image.dockerImageReference,
+  } as T;
 }

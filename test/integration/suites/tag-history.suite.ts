@@ -262,6 +262,7 @@ export function tagHistorySuite(ctx: SuiteContext): void {
       expect(t).toMatchObject({ kind: 'ImageStreamTag', metadata: { name: 'app:latest', namespace: ns, annotations: { note: 'x' } }, imageName: a.name, generation: 1, image: { metadata: { name: a.name } } });
       expect(t.tag!.name).toBe('latest');
       expect(t.image!.dockerImageManifest).toBeNull(); // blanked in the virtual view (§3.8)
+      expect(t.image!.metadata.annotations).toMatchObject({ note: 'x', 'image.openshift.io/dockerLayersOrder': 'ascending' });
       const pushed = (await ctx.client.ok(GetIstagDocument, { namespace: ns, name: 'app:pushed' })).imageStreamTag!;
       expect(pushed.tag).toBeNull();
       expect((await ctx.client.ok(GetIstagDocument, { namespace: ns, name: 'app:none' })).imageStreamTag).toBeNull();
@@ -332,6 +333,17 @@ export function tagHistorySuite(ctx: SuiteContext): void {
       ]);
       expect((await events(ns, 'dst', 'copy'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/dst@${img.name}`);
       expect((await events(ns, 'dst', 'ref'))[0].dockerImageReference).toBe(`${REGISTRY}/${ns}/src@${img.name}`);
+    });
+
+    it('shows an ImageStreamTag with referencePolicy Local through this stream\'s repository', async () => {
+      const ns = ctx.namespace();
+      await newStream(ns, 'src');
+      const img = ociImage(unique('local'));
+      await client.ok(CreateMappingDocument, { namespace: ns, mapping: { metadata: { name: 'src' }, tag: 'latest', image: imageInput(img, 'quay.io/ext/app') } });
+      const [local] = (await client.ok(TagImageDocument, { namespace: ns, input: { source: { kind: 'ImageStreamTag', name: 'src:latest' }, destinations: ['dst:local'], referencePolicy: 'Local' } })).tagImage;
+      expect(local.image!.dockerImageReference).toBe(`${REGISTRY}/${ns}/dst@${img.name}`);
+      const source = (await client.ok(GetIstagDocument, { namespace: ns, name: 'src:latest' })).imageStreamTag!;
+      expect(source.image!.dockerImageReference).toBe(`quay.io/ext/app@${img.name}`);
     });
 
     it('preserves external references on copy', async () => {
