@@ -309,7 +309,9 @@ export class ImageStreamService {
       const spec = { ...current.spec };
       if (specTags.length) spec.tags = specTags;
       else delete spec.tags;
-      const next: StoredStream = { ...current, spec, status: statusTags.length ? { tags: statusTags } : {} };
+      // Removing a spec tag is a spec change: the stream generation advances (§3.1).
+      const metadata = inSpec ? { ...current.metadata, generation: current.metadata.generation + 1 } : current.metadata;
+      const next: StoredStream = { ...current, metadata, spec, status: statusTags.length ? { tags: statusTags } : {} };
       try {
         return await this.persist(current, next, {}, () => new RetryableConflict());
       } catch (e) {

@@ -246,6 +246,7 @@ export function tagHistorySuite(ctx: SuiteContext): void {
       const s = await history(ns, 'app');
       expect(s.spec.tags).toBeNull();
       expect(s.status.tags).toBeNull();
+      expect(s.metadata.generation).toBe(2);
       expect(await ctx.client.errorCode(DeleteIstagDocument, { namespace: ns, name: 'app:latest' })).toBe('NOT_FOUND');
       expect(await ctx.client.errorCode(DeleteIstagDocument, { namespace: ns, name: 'nostream:latest' })).toBe('NOT_FOUND');
       expect(await ctx.client.errorCode(DeleteIstagDocument, { namespace: ns, name: 'app' })).toBe('BAD_REQUEST');
