@@ -158,6 +158,11 @@ export class SignatureResolver {
   kind(): string {
     return 'ImageSignature';
   }
+
+  @FieldResolver(() => String)
+  apiVersion(): string {
+    return 'image.openshift.io/v1';
+  }
 }
 
 @Resolver(() => TagEvent)
