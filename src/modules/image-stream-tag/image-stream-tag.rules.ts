@@ -1,4 +1,5 @@
-import type { ImageStream, ObjectMeta, TagEventCondition, TagReference } from '../image-stream/image-stream.model.js';
+import type { ImageStream, ImageStreamWrite, ObjectMeta, TagEventCondition, TagReference, TagReferenceWrite } from '../image-stream/image-stream.model.js';
+import type { StoredStream } from '../image-stream/image-stream.store.js';
 
 /** The ImageStreamTag virtual resource, built from a stream (reference §1.6, §3.8). */
 export interface ImageStreamTagView {
@@ -67,4 +68,22 @@ export function imageAsSeenThroughTag<T extends { metadata: { annotations?: Reco
     metadata: { ...image.metadata, ...(Object.keys(annotations).length ? { annotations } : {}) },
     dockerImageReference: view.imageReference ?? image.dockerImageReference,
   } as T;
+}
+
+/** The stream write that sets one spec tag (the rest of the stream kept), or creates the stream with it. */
+export function withSpecTag(current: ImageStream | undefined, name: string, tag: TagReferenceWrite): ImageStreamWrite {
+  if (!current) return { metadata: { name }, spec: { tags: [tag] } };
+  const tags = [...(current.spec.tags ?? []).filter((t) => t.name !== tag.name), tag];
+  return { metadata: current.metadata, spec: { ...current.spec, tags } };
+}
+
+/** The stream without `tag` in spec and status (reference §3.7); undefined when it is in neither. */
+export function withoutTag(current: StoredStream, tag: string): StoredStream | undefined {
+  const inSpec = (current.spec.tags ?? []).some((t) => t.name === tag);
+  const inStatus = (current.status.tags ?? []).some((t) => t.tag === tag);
+  if (!inSpec && !inStatus) return undefined;
+  const { tags: _spec, ...spec } = current.spec;
+  const specTags = (current.spec.tags ?? []).filter((t) => t.name !== tag);
+  const statusTags = (current.status.tags ?? []).filter((t) => t.tag !== tag);
+  return { ...current, spec: specTags.length ? { ...spec, tags: specTags } : spec, status: statusTags.length ? { tags: statusTags } : {} };
 }

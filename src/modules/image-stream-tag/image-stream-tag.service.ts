@@ -1,4 +1,4 @@
-import { BadRequestError, CauseList, ForbiddenError, InvalidError } from '../../platform/errors.js';
+import { BadRequestError, CauseList, ForbiddenError, InvalidError, NotFoundError, ServerTimeoutError } from '../../platform/errors.js';
 import { tryParseDockerReference } from '../../registry/reference.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
@@ -10,7 +10,7 @@ import { withoutRawBlobs } from '../image/image.rules.js';
 import type { ImageStore, StoredImage } from '../image/image.store.js';
 import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
 import { currentEvent, splitStreamImage, splitStreamTag } from '../tag-history/tag-history.rules.js';
-import { imageStreamTagView, type ImageStreamTagView } from './image-stream-tag.rules.js';
+import { imageStreamTagView, withSpecTag, withoutTag, type ImageStreamTagView } from './image-stream-tag.rules.js';
 
 export interface TagImageRequest {
   source: { kind?: string | null; name?: string | null; namespace?: string | null };
@@ -85,6 +85,8 @@ export class ImageStreamTagService {
   /** `oc tag`: one spec tag per destination, streams created when missing. */
   async tag(caller: Identity, namespace: string, req: TagImageRequest): Promise<ImageStreamTagView[]> {
     const destinations = this.checkRequest(req);
+    // Every destination is checked before the first is written: all or nothing on refusal.
+    for (const d of destinations) this.auth.authorize(caller, { verb: 'update', resource: 'imagestreamtags', namespace, name: `${d.stream}:${d.tag}` });
     const from = await this.specSource(caller, namespace, req);
     const out: ImageStreamTagView[] = [];
     for (const d of destinations) {
@@ -95,7 +97,7 @@ export class ImageStreamTagService {
         referencePolicy: { type: req.referencePolicy || 'Source' },
         importPolicy: { scheduled: req.scheduled ?? false, insecure: req.insecure ?? false, importMode: req.importMode || null },
       };
-      const stream = await this.streams.setSpecTag(caller, namespace, d.stream, tag);
+      const stream = await this.streams.writeSpecWith(caller, namespace, d.stream, (current) => withSpecTag(current, d.stream, tag));
       out.push(imageStreamTagView(stream, d.tag)!);
     }
     return out;
@@ -104,7 +106,17 @@ export class ImageStreamTagService {
   async delete(caller: Identity, namespace: string, name: string): Promise<boolean> {
     const split = splitStreamTag(name);
     if (!split) throw new BadRequestError('ImageStreamTags must be retrieved with <name>:<tag>');
-    await this.streams.deleteTag(caller, namespace, split.stream, split.tag);
+    this.auth.authorize(caller, { verb: 'delete', resource: 'imagestreamtags', namespace, name });
+    await this.streams.rewriteWith(
+      namespace,
+      split.stream,
+      (current) => {
+        const next = withoutTag(current, split.tag);
+        if (!next) throw new NotFoundError('imagestreamtags', name);
+        return next;
+      },
+      () => new ServerTimeoutError('delete', 'imagestreamtags'),
+    );
     return true;
   }
 

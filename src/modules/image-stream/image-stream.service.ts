@@ -7,7 +7,6 @@ import {
   ConflictError,
   InvalidError,
   NotFoundError,
-  ServerTimeoutError,
 } from '../../platform/errors.js';
 import { isUniqueViolation } from '../../platform/database/errors.js';
 import type { AuthService, Verb } from '../auth/auth.service.js';
@@ -36,7 +35,6 @@ import { SelectorError, parseLabelSelector } from './label-selector.rules.js';
 import { applyPatch, type PatchType } from './patch.rules.js';
 import { decodeImageStreamJsonStrict } from './wire.rules.js';
 import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
-import type { TagReferenceWrite } from './image-stream.model.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -273,20 +271,18 @@ export class ImageStreamService {
   }
 
   /**
-   * Sets one spec tag (creating the stream when it is missing), as an
-   * ImageStreamTag update does (reference §3.8); resolution runs like any
-   * spec write. Concurrent writers are retried.
+   * A spec write computed from the current stream (ImageStreamTag updates,
+   * `oc tag`): `change` gets the stream as clients see it, or undefined when
+   * there is none (it is then created from the answer). Validation,
+   * generations and spec-tag resolution run as for replace; a concurrent
+   * writer makes it start over with the newer stream.
    */
-  async setSpecTag(caller: Identity, namespace: string, name: string, tag: TagReferenceWrite): Promise<ImageStream> {
-    this.authorize(caller, 'update', namespace, name, 'imagestreamtags');
+  async writeSpecWith(caller: Identity, namespace: string, name: string, change: (current: ImageStream | undefined) => ImageStreamWrite): Promise<ImageStream> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       try {
-        if (!current) return await this.create(caller, namespace, { metadata: { name }, spec: { tags: [tag] } });
-        const presented = this.present(current);
-        const tags = [...(presented.spec.tags ?? []).filter((t) => t.name !== tag.name), tag];
-        const input: ImageStreamWrite = { metadata: presented.metadata, spec: { ...presented.spec, tags } };
-        return await this.writeSpec(caller, current, input, {}, () => new RetryableConflict());
+        if (!current) return await this.create(caller, namespace, change(undefined));
+        return await this.writeSpec(caller, current, change(this.present(current)), {}, () => new RetryableConflict());
       } catch (e) {
         const retry = e instanceof RetryableConflict || (e instanceof AlreadyExistsError && !current);
         if (!retry) throw e;
@@ -295,28 +291,23 @@ export class ImageStreamService {
     }
   }
 
-  /** Removes a tag from spec and status (reference §3.7); NOT_FOUND when it is in neither. */
-  async deleteTag(caller: Identity, namespace: string, name: string, tag: string): Promise<ImageStream> {
-    this.authorize(caller, 'delete', namespace, `${name}:${tag}`, 'imagestreamtags');
+  /**
+   * A write of spec and status together, computed from the stored stream
+   * (tag deletion). The stream generation advances when the spec changed
+   * (§3.1); a concurrent writer makes it start over, `exhausted` is thrown
+   * when it keeps losing.
+   */
+  async rewriteWith(namespace: string, name: string, change: (current: StoredStream) => StoredStream, exhausted: () => Error): Promise<ImageStream> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
-      const inSpec = (current.spec.tags ?? []).some((t) => t.name === tag);
-      const inStatus = (current.status.tags ?? []).some((t) => t.tag === tag);
-      if (!inSpec && !inStatus) throw new NotFoundError('imagestreamtags', `${name}:${tag}`);
-      const specTags = (current.spec.tags ?? []).filter((t) => t.name !== tag);
-      const statusTags = (current.status.tags ?? []).filter((t) => t.tag !== tag);
-      const spec = { ...current.spec };
-      if (specTags.length) spec.tags = specTags;
-      else delete spec.tags;
-      // Removing a spec tag is a spec change: the stream generation advances (§3.1).
-      const metadata = inSpec ? { ...current.metadata, generation: current.metadata.generation + 1 } : current.metadata;
-      const next: StoredStream = { ...current, metadata, spec, status: statusTags.length ? { tags: statusTags } : {} };
+      const changed = change(current);
+      const next = isDeepStrictEqual(changed.spec, current.spec) ? changed : { ...changed, metadata: { ...changed.metadata, generation: current.metadata.generation + 1 } };
       try {
         return await this.persist(current, next, {}, () => new RetryableConflict());
       } catch (e) {
         if (!(e instanceof RetryableConflict)) throw e;
-        if (attempt >= STATUS_ATTEMPTS) throw new ServerTimeoutError('delete', 'imagestreamtags');
+        if (attempt >= STATUS_ATTEMPTS) throw exhausted();
       }
     }
   }
