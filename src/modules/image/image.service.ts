@@ -4,7 +4,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
 import { formatTimestamp } from '../image-stream/image-stream.rules.js';
 import type { ImageStreamStore, Queryable } from '../image-stream/image-stream.store.js';
-import { IMAGE_KIND, IMAGE_RESOURCE, IMAGE_SIGNATURE_AUTH_RESOURCE, IMAGE_SIGNATURE_RESOURCE, type Image, type ImageSignature, type StringMap } from './image.model.js';
+import { IMAGE_KIND, IMAGE_RESOURCE, IMAGE_SIGNATURE_AUTH_RESOURCE, IMAGE_SIGNATURE_RESOURCE, type ImageSignature, type StringMap } from './image.model.js';
 import { prepareImage, prepareSignature, splitSignatureName, validateImage, type ImageWrite, type SignatureWrite } from './image.rules.js';
 import type { ImageStore, StoredImage, TagPointer } from './image.store.js';
 
@@ -160,4 +160,3 @@ export function decodeImageCursor(cursor: string): string {
   return name;
 }
 
-export type { Image };
