@@ -6,9 +6,32 @@ import {
   ImageStreamResolver,
   TagEventResolver,
 } from './modules/image-stream/image-stream.resolver.js';
+import { ImageStreamImageResolver, ImageStreamTagResolver } from './modules/image-stream-tag/image-stream-tag.resolver.js';
+import {
+  ImageConnectionResolver,
+  ImageManifestResolver,
+  ImageResolver,
+  SignatureResolver,
+  TagEventImageResolver,
+} from './modules/image/image.resolver.js';
+import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.js';
+import { PruneResolver } from './modules/prune/prune.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
-export const resolvers = [ImageStreamResolver, ImageStreamConnectionResolver, TagEventResolver] as const;
+export const resolvers = [
+  ImageStreamResolver,
+  ImageStreamConnectionResolver,
+  TagEventResolver,
+  TagEventImageResolver,
+  ImageResolver,
+  ImageConnectionResolver,
+  ImageManifestResolver,
+  SignatureResolver,
+  ImageStreamTagResolver,
+  ImageStreamImageResolver,
+  ImageStreamMappingResolver,
+  PruneResolver,
+] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: [...resolvers], validate: false });

@@ -16,6 +16,7 @@ import { connectDatabase, type DatabaseHandle } from './database/connect.js';
 import { DomainError, UnauthenticatedError } from './errors.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
+import { createLoaders } from './graphql/loaders.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
 import { createLogger, type Logger } from './logger.js';
 import { runWithRequestId } from './request-scope.js';
@@ -83,7 +84,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const contextFor = async (authorization: string | undefined, requestId: string): Promise<RequestContext> => {
     try {
       const caller = await services.auth.authenticate(authorization);
-      return { caller, requestId, services, log };
+      return { caller, requestId, services, log, loaders: createLoaders(services, caller) };
     } catch (e) {
       if (e instanceof DomainError) throw contextError(e);
       throw e;
@@ -138,14 +139,15 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         const header = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : undefined;
         try {
           const caller = await services.auth.authenticate(header);
-          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log };
+          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, loaders: createLoaders(services, caller) };
           return true;
         } catch (e) {
           if (e instanceof UnauthenticatedError) return false;
           throw e;
         }
       },
-      context: (ctx) => ctx.extra.ctx!,
+      // Fresh loaders per operation: a socket lives long, cached links would go stale.
+      context: (ctx) => ({ ...ctx.extra.ctx!, loaders: createLoaders(services, ctx.extra.ctx!.caller) }),
     },
     wss,
   );

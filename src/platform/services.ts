@@ -5,19 +5,41 @@ import { AuthService } from '../modules/auth/auth.service.js';
 import { AuthStore } from '../modules/auth/auth.store.js';
 import { ImageStreamService } from '../modules/image-stream/image-stream.service.js';
 import { ImageStreamStore } from '../modules/image-stream/image-stream.store.js';
+import { ImageStreamTagService } from '../modules/image-stream-tag/image-stream-tag.service.js';
+import { ImageService } from '../modules/image/image.service.js';
+import { ImageStore } from '../modules/image/image.store.js';
+import { MappingService } from '../modules/mapping/mapping.service.js';
+import { PruneService } from '../modules/prune/prune.service.js';
+import { SpecTagResolver } from '../modules/tag-history/spec-tag-resolver.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
   auth: AuthService;
   imageStreams: ImageStreamService;
+  images: ImageService;
+  mappings: MappingService;
+  imageStreamTags: ImageStreamTagService;
+  prune: PruneService;
 }
 
 export function createServices(db: Database, config: Config, log: Logger): Services {
   const auth = new AuthService(new AuthStore(db), log);
-  const imageStreams = new ImageStreamService(new ImageStreamStore(db), auth, {
-    internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY,
-    publicRegistry: config.IMAGESTREAMS_PUBLIC_REGISTRY,
-    defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
-  });
-  return { auth, imageStreams };
+  const streamStore = new ImageStreamStore(db);
+  const imageStore = new ImageStore(db);
+  const resolver = new SpecTagResolver(streamStore, imageStore, auth, config.IMAGESTREAMS_INTERNAL_REGISTRY);
+  const imageStreams = new ImageStreamService(
+    streamStore,
+    auth,
+    {
+      internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY,
+      publicRegistry: config.IMAGESTREAMS_PUBLIC_REGISTRY,
+      defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
+    },
+    resolver,
+  );
+  const images = new ImageService(imageStore, streamStore, auth, log);
+  const mappings = new MappingService(auth, imageStreams, streamStore, images, imageStore, { internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY }, log);
+  const imageStreamTags = new ImageStreamTagService(auth, imageStreams, streamStore, imageStore, resolver);
+  const prune = new PruneService(auth, imageStreams, streamStore, imageStore);
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune };
 }

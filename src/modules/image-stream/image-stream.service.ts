@@ -35,6 +35,7 @@ import { ImageStreamStore, type Queryable, type StoredStream, type StreamFilter 
 import { SelectorError, parseLabelSelector } from './label-selector.rules.js';
 import { applyPatch, type PatchType } from './patch.rules.js';
 import { applyFieldValidation, decodeImageStreamJson, type FieldValidation } from './wire.rules.js';
+import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
 
 export interface WriteOptions {
   dryRun?: boolean;
@@ -100,12 +101,16 @@ export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
 /** Read-modify-write callers (patch) retry this many times on a concurrent write before answering CONFLICT. */
 const PATCH_ATTEMPTS = 5;
+/** Status and tag writers retry this many times, as the reference's mapping and istag writers do (§10). */
+const STATUS_ATTEMPTS = 10;
 
 export class ImageStreamService {
   constructor(
     private readonly store: ImageStreamStore,
     private readonly auth: AuthService,
     private readonly config: ImageStreamServiceConfig,
+    /** Turns new or changed spec tags into status events (reference §3.3); absent = no resolution. */
+    private readonly specTags?: SpecTagResolver,
   ) {}
 
   // ---- reads -------------------------------------------------------------
@@ -204,13 +209,14 @@ export class ImageStreamService {
       status: {},
     };
     this.validate(stream);
+    const resolved = this.specTags ? await this.specTags.resolve(caller, undefined, stream) : stream;
     if (opts.dryRun) {
       if (await this.store.get(namespace, name)) throw new AlreadyExistsError(IMAGE_STREAM_RESOURCE, name);
-      return this.present(stream);
+      return this.present(resolved);
     }
     try {
       return await this.store.transaction(async (tx) => {
-        const stored = await this.store.insert(tx, stream);
+        const stored = await this.store.insert(tx, resolved);
         return this.commit(tx, 'ADDED', stored);
       });
     } catch (e) {
@@ -230,7 +236,7 @@ export class ImageStreamService {
     const current = await this.store.get(namespace, name);
     if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
     if (current.metadata.resourceVersion !== rv) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
-    return this.writeSpec(current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
+    return this.writeSpec(caller, current, input, opts, () => new ConflictError(IMAGE_STREAM_RESOURCE, name));
   }
 
   async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
@@ -245,7 +251,7 @@ export class ImageStreamService {
       const conditional = Boolean(requestedRv) && requestedRv !== current.metadata.resourceVersion;
       if (conditional) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        const written = await this.writeSpec(current, patched, opts, () => new RetryableConflict());
+        const written = await this.writeSpec(caller, current, patched, opts, () => new RetryableConflict());
         warnings.forEach((w) => opts.onWarning?.(w));
         return written;
       } catch (e) {
@@ -313,6 +319,87 @@ export class ImageStreamService {
     });
   }
 
+  // ---- collaborators' entry points ---------------------------------------
+  // Mappings and tagging change streams only through these, so every change
+  // is validated, resolved and recorded in the change log like any other write.
+
+  /** The newest resourceVersion handed out (lists of other resources report it too). */
+  currentResourceVersion(): Promise<string> {
+    return this.store.currentResourceVersion();
+  }
+
+  /** Streams by namespace/name for per-request loaders (links from objects the caller already read). */
+  async loadLinked(keys: ReadonlyArray<{ namespace: string; name: string }>): Promise<Map<string, ImageStream>> {
+    const rows = await this.store.getMany(keys);
+    return new Map([...rows].map(([k, v]) => [k, this.present(v)]));
+  }
+
+  /**
+   * Read-modify-write of a stream's status under a row lock: `mutate` gets
+   * the current stream and answers the next one, or undefined for "no
+   * change" (nothing is written). Concurrent callers queue on the lock, and
+   * an optimistic-version miss is retried, so no caller's change is lost.
+   */
+  async updateStatusWith(namespace: string, name: string, mutate: (current: StoredStream) => StoredStream | undefined): Promise<{ stream: ImageStream; changed: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction(async (tx) => {
+          const current = await this.store.getForUpdate(tx, namespace, name);
+          if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+          const next = mutate(current);
+          if (!next || isDeepStrictEqual(next, current)) return { stream: this.present(current), changed: false };
+          const stored = await this.store.replace(tx, { ...next, metadata: current.metadata }, current.metadata.resourceVersion);
+          if (!stored) throw new RetryableConflict();
+          return { stream: await this.commit(tx, 'MODIFIED', stored), changed: true };
+        });
+      } catch (e) {
+        if (!(e instanceof RetryableConflict) || attempt >= STATUS_ATTEMPTS) throw e instanceof RetryableConflict ? new ConflictError(IMAGE_STREAM_RESOURCE, name) : e;
+      }
+    }
+  }
+
+  /**
+   * A spec write computed from the current stream (ImageStreamTag updates,
+   * `oc tag`): `change` gets the stream as clients see it, or undefined when
+   * there is none (it is then created from the answer). Validation,
+   * generations and spec-tag resolution run as for replace; a concurrent
+   * writer makes it start over with the newer stream.
+   */
+  async writeSpecWith(caller: Identity, namespace: string, name: string, change: (current: ImageStream | undefined) => ImageStreamWrite): Promise<ImageStream> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get(namespace, name);
+      try {
+        if (!current) return await this.create(caller, namespace, change(undefined));
+        return await this.writeSpec(caller, current, change(this.present(current)), {}, () => new RetryableConflict());
+      } catch (e) {
+        const retry = e instanceof RetryableConflict || (e instanceof AlreadyExistsError && !current);
+        if (!retry) throw e;
+        if (attempt >= STATUS_ATTEMPTS) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
+      }
+    }
+  }
+
+  /**
+   * A write of spec and status together, computed from the stored stream
+   * (tag deletion). The stream generation advances when the spec changed
+   * (§3.1); a concurrent writer makes it start over, `exhausted` is thrown
+   * when it keeps losing.
+   */
+  async rewriteWith(namespace: string, name: string, change: (current: StoredStream) => StoredStream, exhausted: () => Error): Promise<ImageStream> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.store.get(namespace, name);
+      if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+      const changed = change(current);
+      const next = isDeepStrictEqual(changed.spec, current.spec) ? changed : { ...changed, metadata: { ...changed.metadata, generation: current.metadata.generation + 1 } };
+      try {
+        return await this.persist(current, next, {}, () => new RetryableConflict());
+      } catch (e) {
+        if (!(e instanceof RetryableConflict)) throw e;
+        if (attempt >= STATUS_ATTEMPTS) throw exhausted();
+      }
+    }
+  }
+
   // ---- internals ---------------------------------------------------------
 
   private get defaults() {
@@ -344,7 +431,7 @@ export class ImageStreamService {
   }
 
   /** A main-resource write: new metadata and spec, stored status, server-owned generations (§3.1, §8.4). */
-  private async writeSpec(current: StoredStream, input: ImageStreamWrite, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
+  private async writeSpec(caller: Identity, current: StoredStream, input: ImageStreamWrite, opts: WriteOptions, onConflict: () => Error): Promise<ImageStream> {
     const spec = normaliseSpec(input.spec, this.defaults);
     const { generation, spec: stamped } = applyGenerations(this.present(current), spec);
     const next: StoredStream = {
@@ -355,7 +442,8 @@ export class ImageStreamService {
     if (!next.metadata.labels) delete next.metadata.labels;
     if (!next.metadata.annotations) delete next.metadata.annotations;
     this.validate(next);
-    return this.persist(current, next, opts, onConflict);
+    const resolved = this.specTags ? await this.specTags.resolve(caller, current, next) : next;
+    return this.persist(current, resolved, opts, onConflict);
   }
 
   /** A /status write: status tags replaced, spec and metadata kept, generation untouched. */

@@ -159,10 +159,25 @@ export class ImageStreamStore {
     return row ? rowToStream(row) : undefined;
   }
 
+  /** Streams by namespace/name in one statement, keyed `namespace/name`. */
+  async getMany(keys: ReadonlyArray<{ namespace: string; name: string }>, q: Queryable = this.db): Promise<Map<string, StoredStream>> {
+    const out = new Map<string, StoredStream>();
+    if (keys.length === 0) return out;
+    const pairs = sql.join(keys.map((k) => sql`(${k.namespace}, ${k.name})`), sql`, `);
+    const rows = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where (s.namespace, s.name) in (${pairs})`);
+    for (const r of rows) out.set(`${r.namespace}/${r.name}`, rowToStream(r));
+    return out;
+  }
+
   /** Locks the row for the rest of the transaction (read-modify-write without lost updates). */
   async getForUpdate(q: Queryable, namespace: string, name: string): Promise<StoredStream | undefined> {
-    const [row] = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where s.namespace = ${namespace} and s.name = ${name} for update`);
-    return row ? rowToStream(row) : undefined;
+    // Lock first, read second: under READ COMMITTED a locking SELECT that
+    // waited re-reads only the locked row, while its subqueries (tags,
+    // events) keep the snapshot taken before the wait, i.e. a stale status.
+    // A second statement takes a fresh snapshot after the lock is ours.
+    const locked = await queryRows<{ uid: string }>(q, sql`select uid from image_streams where namespace = ${namespace} and name = ${name} for update`);
+    if (locked.length === 0) return undefined;
+    return this.get(namespace, name, q);
   }
 
   async list(filter: StreamFilter, page: StreamPage = {}, q: Queryable = this.db): Promise<StoredStream[]> {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.js';
+import { StatementCounter } from './statement-counter.js';
 
 export type Schema = typeof schema;
 /** The common face of both drivers: everything above this line is driver-agnostic. */
@@ -9,6 +10,8 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** Every statement sent through `db`, counted (see statement-counter.ts). */
+  statements: StatementCounter;
   /** Applies drizzle/ migrations under a lock; see migrate.ts. */
   migrate(): Promise<void>;
   ping(): Promise<void>;
@@ -33,9 +36,11 @@ async function connectPostgres(url: string, opts: DatabaseOptions): Promise<Data
   const pool = new pg.default.Pool({ connectionString: url, max: opts.poolSize });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
-  const db = drizzle({ client: pool, schema }) as unknown as Database;
+  const statements = new StatementCounter();
+  const db = drizzle({ client: pool, schema, logger: statements }) as unknown as Database;
   return {
     db,
+    statements,
     kind: 'postgres',
     migrate: () => migratePostgresWithLock(pool, opts.migrationsFolder),
     ping: async () => void (await pool.query('select 1')),
@@ -50,10 +55,12 @@ async function connectPglite(dataDir: string, opts: DatabaseOptions): Promise<Da
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(inMemory ? undefined : dataDir);
-  const liteDb = drizzle({ client, schema });
+  const statements = new StatementCounter();
+  const liteDb = drizzle({ client, schema, logger: statements });
   const db = liteDb as unknown as Database;
   return {
     db,
+    statements,
     kind: 'pglite',
     migrate: () => migratePglite(liteDb, opts.migrationsFolder),
     ping: async () => void (await client.query('select 1')),

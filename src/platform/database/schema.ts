@@ -140,3 +140,81 @@ export const apiTokens = pgTable('api_tokens', {
   expiresAt: ts('expires_at'),
   revokedAt: ts('revoked_at'),
 });
+
+/**
+ * Images are cluster-scoped and named by their digest. Content fields are
+ * immutable once written (reference §4.3); labels, annotations and
+ * signatures may change, which bumps resource_version.
+ */
+export const images = pgTable('images', {
+  name: text('name').primaryKey(),
+  uid: uuid('uid').notNull(),
+  resourceVersion: int64('resource_version').notNull(),
+  creationTimestamp: ts('creation_timestamp').notNull(),
+  labels: jsonb('labels').$type<StringMap>(),
+  annotations: jsonb('annotations').$type<StringMap>(),
+  dockerImageReference: text('docker_image_reference').notNull(),
+  dockerImageMetadata: jsonb('docker_image_metadata').$type<Record<string, unknown>>().notNull(),
+  dockerImageMetadataVersion: text('docker_image_metadata_version').notNull(),
+  dockerImageManifest: text('docker_image_manifest'),
+  dockerImageManifestMediaType: text('docker_image_manifest_media_type'),
+  dockerImageConfig: text('docker_image_config'),
+  dockerImageSignatures: jsonb('docker_image_signatures').$type<string[]>(),
+  /** The config's os: docker10 metadata has no OS key, GraphQL exposes it typed. */
+  os: text('os'),
+});
+
+/** Layers of an image, base layer first (position 0). */
+export const imageLayers = pgTable(
+  'image_layers',
+  {
+    imageName: text('image_name')
+      .notNull()
+      .references(() => images.name, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    size: int64('size').notNull(),
+    mediaType: text('media_type').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.imageName, t.position] })],
+);
+
+/** Sub-manifests of a manifest list / OCI index, in list order; `digest` names another Image. */
+export const imageManifests = pgTable(
+  'image_manifests',
+  {
+    imageName: text('image_name')
+      .notNull()
+      .references(() => images.name, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    digest: text('digest').notNull(),
+    mediaType: text('media_type').notNull(),
+    manifestSize: int64('manifest_size').notNull(),
+    architecture: text('architecture').notNull(),
+    os: text('os').notNull(),
+    variant: text('variant'),
+  },
+  (t) => [primaryKey({ columns: [t.imageName, t.position] }), index('image_manifests_digest').on(t.digest)],
+);
+
+/** Signatures of an image; `name` is the part after `@` in `<image>@<signature>`. */
+export const imageSignatures = pgTable(
+  'image_signatures',
+  {
+    imageName: text('image_name')
+      .notNull()
+      .references(() => images.name, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    uid: uuid('uid').notNull(),
+    creationTimestamp: ts('creation_timestamp').notNull(),
+    type: text('type').notNull(),
+    content: text('content').notNull(),
+    conditions: jsonb('conditions').$type<Array<Record<string, unknown>>>(),
+    imageIdentity: text('image_identity'),
+    signedClaims: jsonb('signed_claims').$type<StringMap>(),
+    created: ts('created'),
+    issuedBy: jsonb('issued_by').$type<Record<string, string>>(),
+    issuedTo: jsonb('issued_to').$type<Record<string, string>>(),
+  },
+  (t) => [primaryKey({ columns: [t.imageName, t.name] })],
+);

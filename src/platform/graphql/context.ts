@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Identity } from '../../modules/auth/identity.js';
 import type { Services } from '../services.js';
+import type { Loaders } from './loaders.js';
 
 /** What every resolver receives: who is calling, and the services to call. */
 export interface RequestContext {
@@ -8,4 +9,6 @@ export interface RequestContext {
   requestId: string;
   services: Services;
   log: Logger;
+  /** Batch loaders of this operation (links without N+1). */
+  loaders: Loaders;
 }

@@ -1,11 +1,20 @@
 import type { SuiteContext } from '../harness.js';
 import { imageStreamSuite } from './image-streams.suite.js';
+import { graphWalkSuite } from './graph-walk.suite.js';
+import { imagesSuite } from './images.suite.js';
+import { pruneSuite } from './prune.suite.js';
 import { restDiscoverySuite } from './rest-discovery.suite.js';
 import { restImageStreamSuite } from './rest-image-streams.suite.js';
+import { tagHistorySuite } from './tag-history.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   restDiscoverySuite(ctx);
   restImageStreamSuite(ctx);
+  imagesSuite(ctx);
+  tagHistorySuite(ctx);
+  graphWalkSuite(ctx);
+  // Last: pruning is cluster-wide.
+  pruneSuite(ctx);
 }
