@@ -22,6 +22,7 @@ const configSchema = z.object({
   IMAGESTREAMS_INTERNAL_REGISTRY: hostname.optional(),
   IMAGESTREAMS_PUBLIC_REGISTRY: hostname.optional(),
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
+  IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

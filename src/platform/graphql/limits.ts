@@ -1,0 +1,81 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { TooComplexError } from '../errors.js';
+
+/**
+ * Limits on what one GraphQL document may ask for, the same on HTTP and
+ * WebSocket. They are checked before anything runs (parse and validation),
+ * so a hostile query costs the server a parse, not a database query.
+ * Published in README.md ("Query limits"); a rejection names the limit and
+ * the value found, with `extensions.code` TOO_COMPLEX.
+ */
+export const QUERY_LIMITS = {
+  /** Nesting of selections (fragments flattened: a spread adds no level). */
+  maxDepth: 12,
+  /** Aliased fields in one operation (`__typename` exempt). */
+  maxAliases: 15,
+  /** Directives in one operation. */
+  maxDirectives: 20,
+  /** Lexical tokens in the document (names, punctuation, values). */
+  maxTokens: 3000,
+  /** The cost budget, computed with the weights below. */
+  maxCost: 20000,
+  /** Weight of a field that has a selection set (an object or a list of objects). */
+  objectCost: 2,
+  /** Weight of a leaf field. */
+  scalarCost: 1,
+  /** Each level of nesting multiplies the weight of what is below it by this. */
+  depthCostFactor: 1.5,
+  // A literal `first: N` (or `last: N`) multiplies the cost of that field and what it selects by N.
+} as const;
+
+/** Handed to graphql's parser (Apollo `parseOptions`, graphql-ws): a document over the token limit is not even parsed. */
+export const PARSE_OPTIONS: ParseOptions = { maxTokens: QUERY_LIMITS.maxTokens };
+
+/** graphql's own message for a document over `maxTokens` (the typo is graphql-js's). */
+const TOKEN_LIMIT_MESSAGE = /Document contains more th[ae]n (\d+) tokens/;
+
+export function isTokenLimitError(message: string): boolean {
+  return TOKEN_LIMIT_MESSAGE.test(message);
+}
+
+export function tokenLimitError(): TooComplexError {
+  return new TooComplexError(`Token limit of ${QUERY_LIMITS.maxTokens} exceeded.`);
+}
+
+/**
+ * graphql-armor reports "Syntax Error: Query depth limit of 12 exceeded, ...":
+ * report it as TOO_COMPLEX instead (the contract's code), with the domain
+ * error as the cause so every edge's error mapping recognises it.
+ */
+function reportTooComplex(ctx: ValidationContext | null, error: GraphQLError): void {
+  const cause = new TooComplexError(error.message.replace(/^Syntax Error: /, ''));
+  ctx?.reportError(new GraphQLError(cause.message, { originalError: cause, extensions: { code: cause.code, status: cause.toStatus() } }));
+}
+
+const callbacks = { propagateOnRejection: false, onReject: [reportTooComplex] };
+
+const protection = new ApolloArmor({
+  maxDepth: { n: QUERY_LIMITS.maxDepth, flattenFragments: true, ...callbacks },
+  maxAliases: { n: QUERY_LIMITS.maxAliases, ...callbacks },
+  maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...callbacks },
+  costLimit: {
+    maxCost: QUERY_LIMITS.maxCost,
+    objectCost: QUERY_LIMITS.objectCost,
+    scalarCost: QUERY_LIMITS.scalarCost,
+    depthCostFactor: QUERY_LIMITS.depthCostFactor,
+    flattenFragments: true,
+    ...callbacks,
+  },
+  // Tokens are limited by graphql's parser itself (PARSE_OPTIONS), which works the same for graphql-ws.
+  maxTokens: { enabled: false },
+  // "Did you mean ...?" hints would let a caller map the schema by guessing.
+  blockFieldSuggestion: { enabled: true },
+}).protect();
+
+/** Validation rules for both edges (added to graphql's specified rules). */
+export const LIMIT_RULES: ValidationRule[] = protection.validationRules as ValidationRule[];
+
+/** Apollo plugins of the same protection (field-suggestion masking). */
+export const LIMIT_PLUGINS = protection.plugins as ApolloServerPlugin[];
