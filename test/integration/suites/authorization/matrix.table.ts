@@ -1,0 +1,143 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  CreateStreamDocument,
+  CreateTokenDocument,
+  DeleteStreamDocument,
+  DeleteStreamsDocument,
+  GetStreamDocument,
+  GrantRoleDocument,
+  ListStreamsDocument,
+  PatchStreamDocument,
+  ReplaceStreamDocument,
+  RevokeRoleDocument,
+  RevokeTokenDocument,
+  RoleBindingsDocument,
+  UpdateStreamStatusDocument,
+  WhoAmIDocument,
+} from '../../../generated/graphql.js';
+import type { GraphQLClient } from '../../../support/graphql-client.js';
+
+/**
+ * THE authorization matrix: every operation of every edge × every kind of
+ * caller → allowed, or the exact denial code. `authorization-matrix.suite.ts`
+ * runs it and fails when a root field of the schema has no row, so a new
+ * operation cannot ship without saying who may call it.
+ *
+ * To add an operation: append a row. `vars` runs once per caller (fresh
+ * fixtures each time, made with the cluster-admin client) and returns the
+ * variables; `expect` is usually one of the shorthands below.
+ */
+
+export const CALLERS = ['anonymous', 'otherNamespace', 'view', 'edit', 'admin', 'clusterAdmin'] as const;
+export type Caller = (typeof CALLERS)[number];
+
+/** 'allowed' = answered without errors; otherwise the first error's `extensions.code`. */
+export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'NOT_FOUND';
+
+export interface Fixture {
+  /** The namespace where the view, edit and admin callers hold their role (the other-namespace caller holds admin elsewhere). */
+  ns: string;
+  /** Cluster-admin client, for setting things up. */
+  admin: GraphQLClient;
+  /** A name no other attempt uses. */
+  unique(prefix?: string): string;
+  /** Creates a stream in `ns` and answers its resourceVersion. */
+  stream(name: string, labels?: Record<string, string>): Promise<string>;
+}
+
+export interface MatrixRow {
+  /** `Query.x`, `Mutation.x`, `Subscription.x`, or a REST route as `GET /apis/...`. */
+  operation: string;
+  /** Tells rows of one operation apart (e.g. a list in one namespace vs. in all). */
+  variant?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  doc: TypedDocumentNode<any, any> | string;
+  vars: (f: Fixture) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  expect: Record<Caller, Outcome>;
+}
+
+const denied = { anonymous: 'UNAUTHENTICATED', otherNamespace: 'FORBIDDEN' } as const;
+/** Any authenticated caller (the answer itself is filtered to what the caller may see). */
+export const ANY_AUTHENTICATED: Record<Caller, Outcome> = { anonymous: 'UNAUTHENTICATED', otherNamespace: 'allowed', view: 'allowed', edit: 'allowed', admin: 'allowed', clusterAdmin: 'allowed' };
+export const VIEW_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'allowed', edit: 'allowed', admin: 'allowed', clusterAdmin: 'allowed' };
+export const EDIT_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'allowed', admin: 'allowed', clusterAdmin: 'allowed' };
+export const ADMIN_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'FORBIDDEN', admin: 'allowed', clusterAdmin: 'allowed' };
+export const CLUSTER_ADMIN_ONLY: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'FORBIDDEN', admin: 'FORBIDDEN', clusterAdmin: 'allowed' };
+
+export const MATRIX: MatrixRow[] = [
+  // ---- image streams ------------------------------------------------------
+  { operation: 'Query.imageStream', doc: GetStreamDocument, vars: async (f) => ({ namespace: f.ns, name: await named(f) }), expect: VIEW_AND_UP },
+  { operation: 'Query.imageStreams', variant: 'in a namespace', doc: ListStreamsDocument, vars: (f) => ({ namespace: f.ns }), expect: VIEW_AND_UP },
+  { operation: 'Query.imageStreams', variant: 'in all namespaces (filtered)', doc: ListStreamsDocument, vars: () => ({}), expect: ANY_AUTHENTICATED },
+  {
+    operation: 'Mutation.createImageStream',
+    doc: CreateStreamDocument,
+    vars: (f) => ({ namespace: f.ns, imageStream: { metadata: { name: f.unique('new') } } }),
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'Mutation.replaceImageStream',
+    doc: ReplaceStreamDocument,
+    vars: async (f) => {
+      const name = f.unique('rep');
+      const resourceVersion = await f.stream(name);
+      return { namespace: f.ns, name, imageStream: { metadata: { name, resourceVersion, labels: { changed: 'yes' } } } };
+    },
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'Mutation.patchImageStream',
+    doc: PatchStreamDocument,
+    vars: async (f) => ({ namespace: f.ns, name: await named(f), patch: { metadata: { labels: { patched: 'yes' } } } }),
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'Mutation.deleteImageStream', doc: DeleteStreamDocument, vars: async (f) => ({ namespace: f.ns, name: await named(f) }), expect: EDIT_AND_UP },
+  {
+    operation: 'Mutation.deleteImageStreams',
+    doc: DeleteStreamsDocument,
+    vars: async (f) => {
+      const run = f.unique('run');
+      await f.stream(f.unique('dc'), { run });
+      return { namespace: f.ns, labelSelector: `run=${run}` };
+    },
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'Mutation.updateImageStreamStatus',
+    doc: UpdateStreamStatusDocument,
+    vars: async (f) => {
+      const name = await named(f);
+      return { namespace: f.ns, name, imageStream: { metadata: { name }, status: { tags: [{ tag: 't', items: [{ dockerImageReference: 'busybox@sha256:' + 'a'.repeat(64), image: 'sha256:' + 'a'.repeat(64) }] }] } } };
+    },
+    expect: EDIT_AND_UP,
+  },
+
+  // ---- identities and roles ------------------------------------------------
+  { operation: 'Query.whoAmI', doc: WhoAmIDocument, vars: () => ({}), expect: ANY_AUTHENTICATED },
+  { operation: 'Query.roleBindings', doc: RoleBindingsDocument, vars: (f) => ({ namespace: f.ns }), expect: ADMIN_AND_UP },
+  { operation: 'Mutation.createToken', doc: CreateTokenDocument, vars: (f) => ({ user: f.unique('robot'), expiresIn: 60 }), expect: CLUSTER_ADMIN_ONLY },
+  {
+    operation: 'Mutation.revokeToken',
+    doc: RevokeTokenDocument,
+    // Holding a token is the authority to revoke it: every authenticated caller may.
+    vars: async (f) => ({ token: (await f.admin.ok(CreateTokenDocument, { user: f.unique('victim'), expiresIn: 60 })).createToken }),
+    expect: ANY_AUTHENTICATED,
+  },
+  { operation: 'Mutation.grantRole', doc: GrantRoleDocument, vars: (f) => ({ namespace: f.ns, role: 'view', user: f.unique('grantee') }), expect: ADMIN_AND_UP },
+  {
+    operation: 'Mutation.revokeRole',
+    doc: RevokeRoleDocument,
+    vars: async (f) => {
+      const vars = { namespace: f.ns, role: 'edit', group: f.unique('team') };
+      await f.admin.ok(GrantRoleDocument, vars);
+      return vars;
+    },
+    expect: ADMIN_AND_UP,
+  },
+];
+
+async function named(f: Fixture): Promise<string> {
+  const name = f.unique('is');
+  await f.stream(name);
+  return name;
+}
