@@ -1,4 +1,5 @@
 import type { SuiteContext } from '../harness.js';
+import { accessSuite } from './authorization/access.suite.js';
 import { authorizationMatrixSuite } from './authorization/authorization-matrix.suite.js';
 import { imageStreamSuite } from './image-streams.suite.js';
 
@@ -6,4 +7,5 @@ import { imageStreamSuite } from './image-streams.suite.js';
 export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   authorizationMatrixSuite(ctx);
+  accessSuite(ctx);
 }
