@@ -34,7 +34,7 @@ export const QUERY_LIMITS = {
 export const PARSE_OPTIONS: ParseOptions = { maxTokens: QUERY_LIMITS.maxTokens };
 
 /** graphql's own message for a document over `maxTokens` (the typo is graphql-js's). */
-const TOKEN_LIMIT_MESSAGE = /Document contains more th[ae]n (\d+) tokens/;
+const TOKEN_LIMIT_MESSAGE = /Document contains more th(?:at|an) (\d+) tokens/;
 
 export function isTokenLimitError(message: string): boolean {
   return TOKEN_LIMIT_MESSAGE.test(message);
