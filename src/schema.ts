@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AuthResolver } from './modules/auth/auth.resolver.js';
 import {
@@ -7,10 +7,13 @@ import {
   ImageStreamResolver,
   TagEventResolver,
 } from './modules/image-stream/image-stream.resolver.js';
+import { QUERY_LIMITS_DESCRIPTION } from './platform/graphql/limits.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
 export const resolvers = [ImageStreamResolver, ImageStreamConnectionResolver, TagEventResolver, AuthResolver] as const;
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], validate: false });
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false });
+  // The query limits and cost weights are part of the contract: published in the schema itself.
+  return new GraphQLSchema({ ...schema.toConfig(), description: QUERY_LIMITS_DESCRIPTION });
 }

@@ -79,3 +79,17 @@ export const LIMIT_RULES: ValidationRule[] = protection.validationRules as Valid
 
 /** Apollo plugins of the same protection (field-suggestion masking). */
 export const LIMIT_PLUGINS = protection.plugins as ApolloServerPlugin[];
+
+/** The limits and cost weights as the schema's own description: clients read them by introspection or in schema.graphql. */
+export const QUERY_LIMITS_DESCRIPTION = [
+  'imagestreams: the OpenShift image API over GraphQL. Every request needs a bearer token.',
+  '',
+  'Query limits (checked before execution; a rejection has extensions.code TOO_COMPLEX):',
+  `- depth: at most ${QUERY_LIMITS.maxDepth} nested selections (fragments flattened)`,
+  `- aliases: at most ${QUERY_LIMITS.maxAliases} per operation`,
+  `- directives: at most ${QUERY_LIMITS.maxDirectives} per operation`,
+  `- tokens: at most ${QUERY_LIMITS.maxTokens} lexical tokens per document`,
+  `- cost: at most ${QUERY_LIMITS.maxCost}, where a leaf field weighs ${QUERY_LIMITS.scalarCost}, a field with a selection ${QUERY_LIMITS.objectCost},`,
+  `  each nesting level multiplies what is below it by ${QUERY_LIMITS.depthCostFactor}, and a literal first: N multiplies the field by N`,
+  '- request body: at most 3 MiB (HTTP 413 beyond)',
+].join('\n');

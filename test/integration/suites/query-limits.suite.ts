@@ -72,6 +72,12 @@ export function queryLimitsSuite(ctx: SuiteContext): void {
       expect((await ctx.client.ok(WhoAmIDocument, {})).whoAmI.user).toBe('system:admin');
     });
 
+    it('publishes the limits and cost weights in the schema', async () => {
+      const res = await ctx.client.ok<{ __schema: { description: string } }, Record<string, never>>('{ __schema { description } }');
+      expect(res.__schema.description).toMatch(/cost: at most 20000, where a leaf field weighs 1/);
+      expect(res.__schema.description).toMatch(/depth: at most 12/);
+    });
+
     it('does not suggest field names to a caller probing the schema', async () => {
       const res = await ctx.client.request('{ whoAmi { user } }');
       expect(res.errors?.[0].extensions?.code).toBe('BAD_REQUEST');
