@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { runWithRequestId } from '../request-scope.js';
 import type { Services } from '../services.js';
 import type { RequestContext } from './context.js';
-import { LIMIT_RULES, PARSE_OPTIONS, isTokenLimitError, tokenLimitError } from './limits.js';
+import { LIMIT_RULES, PARSE_OPTIONS, costWithVariables, isTokenLimitError, tokenLimitError } from './limits.js';
 
 /** graphql-ws's own code for "Forbidden": the socket's token no longer authenticates. */
 export const CLOSE_FORBIDDEN = 4403;
@@ -107,6 +107,8 @@ export function attachGraphqlWs(opts: GraphqlWsOptions): { dispose(): Promise<vo
         }
         const invalid = validate(opts.schema, document, [...specifiedRules, ...LIMIT_RULES]);
         if (invalid.length) return invalid.map(shaped);
+        const tooCostly = costWithVariables(opts.schema, document, payload.variables ?? undefined);
+        if (tooCostly) return [shaped(tooCostly)];
         const contextValue: RequestContext = { caller: connection.caller, requestId: randomUUID(), services, log };
         return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },

@@ -19,6 +19,9 @@ const costBomb = `{ imageStreams(first: 1000) { nodes {
   status { tags { tag items { created dockerImageReference imageName generation } conditions { type status reason message } } }
 } } }`;
 
+/** The same with the page size in a variable, which validation alone cannot see. */
+const variableCostBomb = costBomb.replace('{ imageStreams(first: 1000)', 'query($n: Int) { imageStreams(first: $n)');
+
 /** Each fragment spreads the previous one twice: a small document, an exponential cost. */
 function fragmentBomb(levels: number): string {
   const frags = ['fragment F0 on Query { whoAmI { user groups } }'];
@@ -50,6 +53,17 @@ export function queryLimitsSuite(ctx: SuiteContext): void {
     it('rejects a fragment fan-out bomb', () => rejected(fragmentBomb(30), /Cost limit of 20000 exceeded/));
     it('rejects too many directives', () => rejected(`{ whoAmI { ${Array.from({ length: 21 }, () => 'user @include(if: true)').join(' ')} } }`, /Directives limit of 20 exceeded/));
     it('rejects a document over the token limit', () => rejected(`{ whoAmI { ${'user '.repeat(3100)} } }`, /Token limit of 3000 exceeded/));
+
+    it('prices a page size passed as a variable like a literal one', async () => {
+      const query = variableCostBomb;
+      const started = performance.now();
+      const res = await ctx.client.request(query, { n: 1000 });
+      expect(res.status).toBe(400);
+      expect(res.errors?.[0].extensions?.code).toBe('TOO_COMPLEX');
+      expect(res.errors?.[0].message).toMatch(/Cost limit of 20000 exceeded/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect((await ctx.client.request(query, { n: 20 })).errors).toBeUndefined();
+    });
 
     it('accepts an ordinary page of streams within the limits', async () => {
       const res = await ctx.client.request(costBomb.replace('first: 1000', 'first: 20'));
@@ -97,6 +111,8 @@ export function queryLimitsSuite(ctx: SuiteContext): void {
           const err = res.errors?.find((e) => limit.test(e.message));
           expect(err?.extensions?.code).toBe('TOO_COMPLEX');
         }
+        const priced = await ws.execute(variableCostBomb, { n: 1000 });
+        expect(priced.errors?.find((e) => /Cost limit/.test(e.message))?.extensions?.code).toBe('TOO_COMPLEX');
         const ok = await ws.execute<{ whoAmI: { user: string } }>('{ whoAmI { user } }');
         expect(ok.data?.whoAmI.user).toBe('system:admin');
       } finally {
