@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allows, namespacesAllowing, roleAllows, strongestRole, type Subject, type Verb } from '../../src/modules/auth/roles.rules.js';
+import { allows, namespacesAllowing, roleAllows, type Subject, type Verb } from '../../src/modules/auth/roles.rules.js';
 import { parseDuration, tokenProblems } from '../../src/modules/auth/token.rules.js';
 
 const WRITE_VERBS: Verb[] = ['create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -76,11 +76,6 @@ describe('decisions', () => {
     expect(namespacesAllowing(alice, 'list', 'pullsecrets')).toEqual(['b']);
     expect(namespacesAllowing(root, 'list', 'imagestreams')).toBe('all');
     expect(namespacesAllowing({ user: 'n', groups: [] }, 'list', 'imagestreams')).toEqual([]);
-  });
-
-  it('names the strongest role held in a namespace', () => {
-    expect(strongestRole({ user: 'u', groups: [], grants: [{ namespace: 'a', role: 'view' }, { namespace: 'a', role: 'admin' }] }, 'a')).toBe('admin');
-    expect(strongestRole(alice, 'c')).toBeUndefined();
   });
 });
 

@@ -132,11 +132,11 @@ export class AuthService {
    * open WebSockets on this replica are closed now, on others at their next
    * re-validation). Whoever holds a token may revoke it, cluster-admins any.
    */
-  async revokeToken(_caller: Identity, token: string): Promise<boolean> {
+  async revokeToken(caller: Identity, token: string): Promise<boolean> {
     // Possession is the authority: a holder could use the token anyway, so revoking it grants nothing.
     const id = await this.store.revokeByHash(hashToken(token));
     if (!id) return false;
-    this.log.info({ tokenId: id, by: _caller.user }, 'token revoked');
+    this.log.info({ tokenId: id, by: caller.user }, 'token revoked');
     this.events.emit('tokenRevoked', id);
     return true;
   }

@@ -110,9 +110,3 @@ export function namespacesAllowing(subject: Subject, verb: Verb, resource: strin
   for (const g of subject.grants ?? []) if (roleAllows(g.role, verb, resource)) out.add(g.namespace);
   return [...out].sort();
 }
-
-/** The strongest role held in a namespace (for display), or undefined. */
-export function strongestRole(subject: Subject, namespace: string): NamespaceRole | undefined {
-  const held = new Set((subject.grants ?? []).filter((g) => g.namespace === namespace).map((g) => g.role));
-  return [...NAMESPACE_ROLES].reverse().find((r) => held.has(r));
-}

@@ -31,7 +31,7 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-/** Problems with a token's subject and lifetime, as `[field, detail]` pairs (empty = valid). */
+/** Problems with a token's subject and lifetime, as `[field, value, detail]` (empty = valid). */
 export function tokenProblems(user: string, groups: readonly string[], expiresIn: number | null | undefined): Array<[string, unknown, string]> {
   const problems: Array<[string, unknown, string]> = [];
   if (!user.trim() || user.length > 253 || /\s/.test(user)) problems.push(['user', user, 'must be a non-empty name of at most 253 characters without spaces']);
