@@ -82,21 +82,6 @@ describe.each<Driver>(['pglite', 'postgres'])('the imagestreams CLI on %s', (dri
     expect(again.stderr).toMatch(/no live token matches/);
   }, 90_000);
 
-  it('refuses bad usage with exit code 2 and the usage text, and bad input with exit code 1', async () => {
-    const unknown = await cli(['frobnicate'], env);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command: frobnicate[\s\S]*usage: imagestreams/);
-    const noUser = await cli(['token', 'create'], env);
-    expect(noUser.code).toBe(2);
-    expect(noUser.stderr).toMatch(/needs --user/);
-    const badExpiry = await cli(['token', 'create', '--user', 'u', '--expires', 'soon'], env);
-    expect(badExpiry.code).toBe(2);
-    expect(badExpiry.stderr).toMatch(/not a duration/);
-    const badUser = await cli(['token', 'create', '--user', 'has space'], env);
-    expect(badUser.code).toBe(1);
-    expect(badUser.stderr).toMatch(/is invalid: user/);
-  }, 90_000);
-
   it('serve runs the service until SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -115,5 +100,25 @@ describe.each<Driver>(['pglite', 'postgres'])('the imagestreams CLI on %s', (dri
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  }, 90_000);
+});
+
+describe('the imagestreams CLI, bad usage', () => {
+  // Usage errors are found before any database is touched; an in-memory one serves the invalid-input case.
+  const usageEnv = { LOG_LEVEL: 'silent', IMAGESTREAMS_DATA_DIR: 'memory://' };
+
+  it('refuses bad usage with exit code 2 and the usage text, and bad input with exit code 1', async () => {
+    const unknown = await cli(['frobnicate'], usageEnv);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command: frobnicate[\s\S]*usage: imagestreams/);
+    const noUser = await cli(['token', 'create'], usageEnv);
+    expect(noUser.code).toBe(2);
+    expect(noUser.stderr).toMatch(/needs --user/);
+    const badExpiry = await cli(['token', 'create', '--user', 'u', '--expires', 'soon'], usageEnv);
+    expect(badExpiry.code).toBe(2);
+    expect(badExpiry.stderr).toMatch(/not a duration/);
+    const badUser = await cli(['token', 'create', '--user', 'has space'], usageEnv);
+    expect(badUser.code).toBe(1);
+    expect(badUser.stderr).toMatch(/is invalid: user/);
   }, 90_000);
 });

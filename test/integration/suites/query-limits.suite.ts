@@ -92,6 +92,26 @@ export function queryLimitsSuite(ctx: SuiteContext): void {
       expect(res.__schema.description).toMatch(/depth: at most 12/);
     });
 
+    it('refuses batched requests (many operations in one body would multiply every limit)', async () => {
+      const res = await fetch(`${ctx.app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.app.token}` },
+        body: JSON.stringify([{ query: '{ whoAmI { user } }' }, { query: '{ whoAmI { user } }' }]),
+      });
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      expect(json.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    });
+
+    it('closes a WebSocket sending a 5 MiB message, and keeps serving', async () => {
+      const ws = connectWs(ctx.app.url, { authorization: `Bearer ${ctx.app.token}` });
+      await ws.connected;
+      void ws.execute('query($pad: String) { whoAmI { user } }', { pad: 'x'.repeat(5 * 1024 * 1024) }).catch(() => undefined);
+      expect((await ws.closed).code).toBe(1009);
+      await ws.dispose();
+      expect((await ctx.client.ok(WhoAmIDocument, {})).whoAmI.user).toBe('system:admin');
+    });
+
     it('does not suggest field names to a caller probing the schema', async () => {
       const res = await ctx.client.request('{ whoAmi { user } }');
       expect(res.errors?.[0].extensions?.code).toBe('BAD_REQUEST');
