@@ -16,6 +16,7 @@ import {
   WhoAmIDocument,
 } from '../../../generated/graphql.js';
 import type { GraphQLClient } from '../../../support/graphql-client.js';
+import { connectWs } from '../../../support/ws-client.js';
 
 /**
  * THE authorization matrix: every operation of every edge × every kind of
@@ -25,7 +26,10 @@ import type { GraphQLClient } from '../../../support/graphql-client.js';
  *
  * To add an operation: append a row. `vars` runs once per caller (fresh
  * fixtures each time, made with the cluster-admin client) and returns the
- * variables; `expect` is usually one of the shorthands below.
+ * variables; `expect` is usually one of the shorthands below. A row that is
+ * not GraphQL over HTTP (a subscription, a REST route, SSE) gives `perform`
+ * instead: it makes the call as the caller and answers the outcome
+ * (`overWebSocket` below does it for graphql-ws).
  */
 
 export const CALLERS = ['anonymous', 'otherNamespace', 'view', 'edit', 'admin', 'clusterAdmin'] as const;
@@ -45,6 +49,14 @@ export interface Fixture {
   stream(name: string, labels?: Record<string, string>): Promise<string>;
 }
 
+/** What a `perform` row gets to act as one caller. */
+export interface CallerHandle {
+  baseUrl: string;
+  /** Absent for the anonymous caller. */
+  token?: string;
+  graphql: GraphQLClient;
+}
+
 export interface MatrixRow {
   /** `Query.x`, `Mutation.x`, `Subscription.x`, or a REST route as `GET /apis/...`. */
   operation: string;
@@ -53,6 +65,8 @@ export interface MatrixRow {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   doc: TypedDocumentNode<any, any> | string;
   vars: (f: Fixture) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Replaces the HTTP call: performs the operation as `caller` with `vars` and answers what happened. */
+  perform?: (caller: CallerHandle, vars: Record<string, unknown>, doc: string) => Promise<Outcome | string>;
   expect: Record<Caller, Outcome>;
 }
 
@@ -112,6 +126,17 @@ export const MATRIX: MatrixRow[] = [
     expect: EDIT_AND_UP,
   },
 
+  // The WebSocket edge answers alike (subscriptions will use the same runner).
+  { operation: 'Query.imageStream', variant: 'over graphql-ws', doc: GetStreamDocument, vars: async (f) => ({ namespace: f.ns, name: await named(f) }), perform: overWebSocket, expect: VIEW_AND_UP },
+  {
+    operation: 'Mutation.createImageStream',
+    variant: 'over graphql-ws',
+    doc: CreateStreamDocument,
+    vars: (f) => ({ namespace: f.ns, imageStream: { metadata: { name: f.unique('ws') } } }),
+    perform: overWebSocket,
+    expect: EDIT_AND_UP,
+  },
+
   // ---- identities and roles ------------------------------------------------
   { operation: 'Query.whoAmI', doc: WhoAmIDocument, vars: () => ({}), expect: ANY_AUTHENTICATED },
   { operation: 'Query.roleBindings', doc: RoleBindingsDocument, vars: (f) => ({ namespace: f.ns }), expect: ADMIN_AND_UP },
@@ -135,6 +160,23 @@ export const MATRIX: MatrixRow[] = [
     expect: ADMIN_AND_UP,
   },
 ];
+
+/**
+ * Runs the row's document over graphql-ws as the caller: 'allowed' when the
+ * first result has no errors, else its first error code; a socket refused
+ * at connection_init (4403) is UNAUTHENTICATED, as on HTTP.
+ */
+export async function overWebSocket(caller: CallerHandle, vars: Record<string, unknown>, doc: string): Promise<Outcome | string> {
+  const ws = connectWs(caller.baseUrl, caller.token ? { authorization: `Bearer ${caller.token}` } : {});
+  try {
+    const ready = await Promise.race([ws.connected.then(() => true), ws.closed.then(() => false)]);
+    if (!ready) return (await ws.closed).code === 4403 ? 'UNAUTHENTICATED' : `closed ${(await ws.closed).code}`;
+    const result = await ws.execute(doc, vars);
+    return result.errors?.length ? String(result.errors[0].extensions?.code) : 'allowed';
+  } finally {
+    await ws.dispose();
+  }
+}
 
 async function named(f: Fixture): Promise<string> {
   const name = f.unique('is');
