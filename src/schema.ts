@@ -1,11 +1,13 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AuthResolver } from './modules/auth/auth.resolver.js';
 import {
   ImageStreamConnectionResolver,
   ImageStreamResolver,
   TagEventResolver,
 } from './modules/image-stream/image-stream.resolver.js';
+import { QUERY_LIMITS_DESCRIPTION } from './platform/graphql/limits.js';
 import { ImageStreamImageResolver, ImageStreamTagResolver } from './modules/image-stream-tag/image-stream-tag.resolver.js';
 import {
   ImageConnectionResolver,
@@ -31,8 +33,11 @@ export const resolvers = [
   ImageStreamImageResolver,
   ImageStreamMappingResolver,
   PruneResolver,
+  AuthResolver,
 ] as const;
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], validate: false });
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false });
+  // The query limits and cost weights are part of the contract: published in the schema itself.
+  return new GraphQLSchema({ ...schema.toConfig(), description: QUERY_LIMITS_DESCRIPTION });
 }

@@ -7,16 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { createRestHandler } from '../rest/index.js';
 import { buildAppSchema } from '../schema.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './database/connect.js';
-import { DomainError, UnauthenticatedError } from './errors.js';
+import { DomainError } from './errors.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
+import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
+import { attachGraphqlWs } from './graphql/ws-server.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
 import { createLogger, type Logger } from './logger.js';
 import { runWithRequestId } from './request-scope.js';
@@ -70,14 +70,19 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
+  const formatError = createFormatError(log);
+  // Query limits (graphql-armor) on parse and validation; the same rules guard graphql-ws below.
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError: createFormatError(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: LIMIT_RULES,
+    parseOptions: PARSE_OPTIONS,
     // Cache-control wraps every field resolver (about 60% of the executor's time on
     // stream payloads) and we send no cache hints; the landing page would load from a
     // CDN, which many deployments cannot reach.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...LIMIT_PLUGINS],
+    allowBatchedHttpRequests: false,
   });
   await apollo.start();
 
@@ -129,28 +134,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   };
   const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
 
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 3 * 1024 * 1024 });
-  const wsServer = useServer<Record<string, unknown>, { ctx?: RequestContext }>(
-    {
-      schema,
-      // The token travels in connection_init: a socket that cannot authenticate is closed before any operation.
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : undefined;
-        try {
-          const caller = await services.auth.authenticate(header);
-          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, loaders: createLoaders(services, caller) };
-          return true;
-        } catch (e) {
-          if (e instanceof UnauthenticatedError) return false;
-          throw e;
-        }
-      },
-      // Fresh loaders per operation: a socket lives long, cached links would go stale.
-      context: (ctx) => ({ ...ctx.extra.ctx!, loaders: createLoaders(services, ctx.extra.ctx!.caller) }),
-    },
-    wss,
-  );
+  const wsServer = attachGraphqlWs({ server, schema, services, log, formatError, revalidateMs: config.IMAGESTREAMS_WS_REVALIDATE_SECONDS * 1000 });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

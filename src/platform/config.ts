@@ -44,6 +44,7 @@ const configSchema = z.object({
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
+  IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),

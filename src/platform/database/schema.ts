@@ -218,3 +218,27 @@ export const imageSignatures = pgTable(
   },
   (t) => [primaryKey({ columns: [t.imageName, t.name] })],
 );
+
+/**
+ * Namespace role bindings (the reference's RoleBinding to a bootstrap
+ * ClusterRole, reduced to what this API needs): `role` in `namespace` for a
+ * user or a group. cluster-admin is not bound here: it is the
+ * `system:masters` group carried by a token.
+ */
+export const roleBindings = pgTable(
+  'role_bindings',
+  {
+    id: uuid('id').primaryKey(),
+    namespace: text('namespace').notNull(),
+    role: text('role').notNull(),
+    /** 'User' or 'Group', as an RBAC subject kind. */
+    subjectKind: text('subject_kind').notNull(),
+    subjectName: text('subject_name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('role_bindings_unique').on(t.namespace, t.role, t.subjectKind, t.subjectName),
+    // authenticate() loads every binding of one user and their groups in one query.
+    index('role_bindings_subject').on(t.subjectKind, t.subjectName),
+  ],
+);

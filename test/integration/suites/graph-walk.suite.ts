@@ -52,7 +52,7 @@ export function graphWalkSuite(ctx: SuiteContext): void {
 
   async function statementsFor(namespace: string): Promise<{ statements: number; events: number; signatures: number }> {
     const before = ctx.app.database.statements.count;
-    const data = await ctx.client.ok(GraphWalkDocument, { namespace, first: 1000 });
+    const data = await ctx.client.ok(GraphWalkDocument, { namespace, first: 100 });
     const statements = ctx.app.database.statements.count - before;
     let events = 0;
     let signatures = 0;

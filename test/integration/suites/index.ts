@@ -1,4 +1,6 @@
 import type { SuiteContext } from '../harness.js';
+import { accessSuite } from './authorization/access.suite.js';
+import { authorizationMatrixSuite } from './authorization/authorization-matrix.suite.js';
 import { imageStreamSuite } from './image-streams.suite.js';
 import { graphWalkSuite } from './graph-walk.suite.js';
 import { imagesSuite } from './images.suite.js';
@@ -6,6 +8,8 @@ import { pruneSuite } from './prune.suite.js';
 import { restDiscoverySuite } from './rest-discovery.suite.js';
 import { restImageStreamSuite } from './rest-image-streams.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
+import { queryLimitsSuite } from './query-limits.suite.js';
+import { websocketAuthSuite } from './websocket-auth.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
@@ -17,4 +21,8 @@ export function runAllSuites(ctx: SuiteContext): void {
   graphWalkSuite(ctx);
   // Last: pruning is cluster-wide.
   pruneSuite(ctx);
+  authorizationMatrixSuite(ctx);
+  accessSuite(ctx);
+  queryLimitsSuite(ctx);
+  websocketAuthSuite(ctx);
 }
