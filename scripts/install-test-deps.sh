@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs on a fresh Debian machine:
 # PostgreSQL server binaries (the suite starts its own throwaway server) and
-# the CNCF distribution registry (import tests push to and pull from it).
+# the CNCF distribution registry (import tests push to and pull from it) and
+# Debian's Chromium (browser tests drive it with playwright-core; no browser download).
 # Already-present packages are left alone, so this is quick on a warm machine.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
