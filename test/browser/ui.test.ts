@@ -101,7 +101,7 @@ describe('web UI in Chromium', () => {
     const before = await (await fetch(`${app.url}/metrics`)).text();
     const page = await ui.context.newPage();
     // A new tab has an empty sessionStorage: put the token where the console keeps it, as signing in there would.
-    await page.addInitScript((token) => sessionStorage.setItem('imagestreams.token', token), app.token);
+    await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(app.token)})` });
     await page.goto(`${app.url}/graphql`);
     await page.locator('.graphiql-editor-tool').getByText(`Bearer ${app.token}`).waitFor();
     await page.locator('button.graphiql-execute-button').click();
