@@ -124,4 +124,40 @@ describe('web UI in Chromium', () => {
     expect(assets(after)).toBeGreaterThan(assets(before));
     await page.close();
   });
+
+  it('GraphiQL: runs subscriptions over graphql-ws on /graphql with the headers editor token in connection_init', async () => {
+    const open = async (token: string) => {
+      const page = await ui.context.newPage();
+      await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(token)})` });
+      const frames: { sent: unknown[]; received: unknown[] } = { sent: [], received: [] };
+      page.on('websocket', (ws) => {
+        expect(ws.url()).toBe(`${app.url.replace('http:', 'ws:')}/graphql`);
+        ws.on('framesent', (f) => frames.sent.push(JSON.parse(String(f.payload))));
+        ws.on('framereceived', (f) => frames.received.push(JSON.parse(String(f.payload))));
+      });
+      await page.goto(`${app.url}/graphql`);
+      // The tab switch is done when its operation is in the editor; a click while GraphiQL still starts is lost, so click until it is.
+      await expect
+        .poll(async () => {
+          await page.getByText('Watch', { exact: true }).click();
+          return (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' ');
+        })
+        .toContain('subscription Watch');
+      await page.locator('button.graphiql-execute-button').click();
+      return { page, frames };
+    };
+
+    const good = await open(app.token);
+    await expect.poll(() => good.frames.received).toContainEqual({ type: 'connection_ack' });
+    expect(good.frames.sent[0]).toEqual({ type: 'connection_init', payload: { authorization: `Bearer ${app.token}` } });
+    await expect.poll(() => good.frames.sent).toContainEqual(expect.objectContaining({ type: 'subscribe', payload: expect.objectContaining({ operationName: 'Watch' }) }));
+    await good.page.close();
+
+    // A token the service refuses: the socket is closed at connection_init and GraphiQL says why, without retrying.
+    const bad = await open('not-a-token-of-this-service');
+    const response = async () => (await bad.page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+    await expect.poll(response, { timeout: 5_000 }).toContain('the service closed the WebSocket: 4403 Forbidden');
+    expect(bad.frames.received).toEqual([]);
+    await bad.page.close();
+  });
 });
