@@ -25,4 +25,9 @@ export default defineConfig({
     },
   },
   worker: { format: 'es' },
+  // `npm run dev`: the pages at http://localhost:5173/console/ and /console/graphiql.html,
+  // GraphQL (HTTP and WebSocket) passed on to a running service.
+  server: {
+    proxy: { '/graphql': { target: process.env.IMAGESTREAMS_URL ?? 'http://localhost:8080', ws: true } },
+  },
 });

@@ -81,10 +81,12 @@ describe('web UI in Chromium', () => {
     expect(await tag.locator('tbody tr td:nth-child(2)').allInnerTexts()).toEqual([digest('b'), digest('a')]);
     await expect.poll(() => tag.locator('h3').innerText()).toContain('docker.io/library/ruby:3.3');
 
-    // A change made through the API shows up without reloading the page.
-    const current = await client.ok(CreateStreamDocument, { namespace: 'demo', imageStream: { metadata: { name: 'python' } } });
-    expect(current.createImageStream.metadata.name).toBe('python');
+    // Changes made through the API show up without reloading the page: a new stream, and a new image in the open tag's history.
+    const other = await client.ok(CreateStreamDocument, { namespace: 'demo', imageStream: { metadata: { name: 'python' } } });
+    expect(other.createImageStream.metadata.name).toBe('python');
     await nav.locator('[data-namespace="demo"]').getByRole('link', { name: /python/ }).waitFor({ timeout: 10_000 });
+    await client.ok(UpdateStreamStatusDocument, { namespace: 'demo', name: 'ruby', imageStream: { status: { tags: [{ tag: '3.3', items: [event('c'), event('b'), event('a')] }] } } });
+    await expect.poll(() => tag.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: 10_000 }).toEqual([digest('c'), digest('b'), digest('a')]);
     await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
 
     const after = await (await fetch(`${app.url}/metrics`)).text();

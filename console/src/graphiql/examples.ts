@@ -9,7 +9,7 @@ export interface ExampleTab {
   headers?: string;
 }
 
-const createStream = `# Create a stream with one tag following an external image.
+const createStream = `# Create a stream with one tag that follows an external image.
 mutation CreateStream($namespace: String!, $imageStream: ImageStreamInput!) {
   createImageStream(namespace: $namespace, imageStream: $imageStream) {
     metadata { name namespace resourceVersion generation }
@@ -23,18 +23,35 @@ const createStreamVariables = JSON.stringify(
   2,
 );
 
-const streamWithHistory = `# A stream, its spec tags, and each tag's history (items[0] is the current image).
+const streamWithHistory = `# A stream, its spec tags, and each tag's history
+# (items[0] is the tag's current image).
 query StreamWithHistory($namespace: String!, $name: String!) {
   imageStream(namespace: $namespace, name: $name) {
-    metadata { name namespace resourceVersion generation creationTimestamp }
+    metadata {
+      name
+      namespace
+      resourceVersion
+      generation
+      creationTimestamp
+    }
     spec {
-      tags { name generation reference from { kind name namespace } importPolicy { scheduled importMode } }
+      tags {
+        name
+        generation
+        from { kind name namespace }
+        importPolicy { scheduled importMode }
+      }
     }
     status {
       dockerImageRepository
       tags {
         tag
-        items { created generation dockerImageReference imageName }
+        items {
+          created
+          generation
+          dockerImageReference
+          imageName
+        }
         conditions { type status reason message }
       }
     }
@@ -42,7 +59,8 @@ query StreamWithHistory($namespace: String!, $name: String!) {
 }
 `;
 
-const historyWithImages = `# Tag history with each event's image: platform manifests, layers, signatures.
+const historyWithImages = `# Tag history with each event's image:
+# platform manifests, layers, signatures.
 query HistoryWithImages($namespace: String!, $name: String!) {
   imageStream(namespace: $namespace, name: $name) {
     status {
@@ -66,11 +84,18 @@ query HistoryWithImages($namespace: String!, $name: String!) {
 }
 `;
 
-const importPreview = `# Preview an import: with import: false nothing is written, the result shows what would be.
+const importPreview = `# Preview an import: with import: false nothing is
+# written; the result shows what would be imported.
 mutation ImportPreview($namespace: String!) {
   importImages(namespace: $namespace, import: {
     metadata: { name: "ruby" }
-    spec: { import: false, images: [{ from: { kind: "DockerImage", name: "docker.io/library/ruby:3.3" }, to: { name: "3.3" } }] }
+    spec: {
+      import: false
+      images: [{
+        from: { kind: "DockerImage", name: "docker.io/library/ruby:3.3" }
+        to: { name: "3.3" }
+      }]
+    }
   }) {
     status {
       images {
@@ -83,7 +108,8 @@ mutation ImportPreview($namespace: String!) {
 }
 `;
 
-const watch = `# Live changes over graphql-ws: every current stream first (ADDED), then each change.
+const watch = `# Live changes over graphql-ws: every current stream
+# first (ADDED), then each change as it happens.
 subscription Watch($namespace: String) {
   watchImageStreams(namespace: $namespace) {
     type
