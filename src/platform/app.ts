@@ -150,6 +150,10 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 3 * 1024 * 1024 });
+  wss.on('connection', (socket) => {
+    metrics.websocketConnections.inc();
+    socket.once('close', () => metrics.websocketConnections.dec());
+  });
   const wsServer = useServer<Record<string, unknown>, { ctx?: RequestContext }>(
     {
       schema,

@@ -24,6 +24,8 @@ export interface Metrics {
   graphqlOperationDuration: Histogram<'operation' | 'type'>;
   /** GraphQL errors sent to clients, by `extensions.code`. */
   graphqlErrors: Counter<'code'>;
+  /** WebSocket connections open on /graphql (authenticated or not yet). */
+  websocketConnections: Gauge;
   /** Adds pool gauges read at each scrape; call once, for a real pool only (PGlite is one in-process connection). */
   observePool(stats: () => PoolStats): void;
   /** The Prometheus text exposition of every metric. */
@@ -58,6 +60,12 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
 
+  const websocketConnections = new Gauge({
+    name: 'imagestreams_websocket_connections',
+    help: 'WebSocket (graphql-ws) connections open on /graphql.',
+    registers: [registry],
+  });
+
   // Created only for a real pool: on PGlite there is no pool, and zeros would read as an idle one.
   const observePool = (stats: () => PoolStats) => {
     const poolGauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
@@ -79,6 +87,7 @@ export function createMetrics(): Metrics {
     httpRequestDuration,
     graphqlOperationDuration,
     graphqlErrors,
+    websocketConnections,
     observePool,
     scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { DeleteStreamDocument, ListStreamsDocument } from '../../generated/graphql.js';
 import { metricValue } from '../../support/browser.js';
 import type { SuiteContext } from '../harness.js';
@@ -52,6 +53,22 @@ export function metricsSuite(ctx: SuiteContext): void {
       expect(metricValue(after, 'imagestreams_graphql_operation_duration_seconds_count', { operation: 'other', type: 'unknown' })).toBe(
         metricValue(before, 'imagestreams_graphql_operation_duration_seconds_count', { operation: 'other', type: 'unknown' }) + 1,
       );
+    });
+
+    it('counts open WebSocket connections on /graphql', async () => {
+      const open = async () => metricValue(await scrape(), 'imagestreams_websocket_connections');
+      const before = await open();
+      const socket = new WebSocket(`${ctx.app.url.replace('http:', 'ws:')}/graphql`, 'graphql-transport-ws');
+      const acked = new Promise<unknown>((resolve, reject) => {
+        socket.once('message', (data) => resolve(JSON.parse(String(data))));
+        socket.once('error', reject);
+      });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${ctx.app.token}` } }));
+      expect(await acked).toEqual({ type: 'connection_ack' });
+      expect(await open()).toBe(before + 1);
+      socket.close();
+      await expect.poll(open, { timeout: 5_000 }).toBe(before);
     });
 
     it('reports the connection pool on PostgreSQL, and no pool on PGlite', async () => {
