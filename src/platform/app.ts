@@ -17,12 +17,17 @@ import { createFormatError } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
 import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
 import { attachGraphqlWs } from './graphql/ws-server.js';
+import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
+import { StaticFiles, wantsHtml } from './http/static-files.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { runWithRequestId } from './request-scope.js';
 import { createServices, type Services } from './services.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** The web UI (GraphiQL and the console), built from console/ at install time. */
+export const UI_FOLDER = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 export interface App {
   server: Server;
@@ -30,6 +35,7 @@ export interface App {
   services: Services;
   database: DatabaseHandle;
   log: Logger;
+  metrics: Metrics;
   /** Set on first start when no token was configured: shown once, never stored. */
   bootstrapToken?: string;
   ready(): Promise<boolean>;
@@ -66,6 +72,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     await database.close().catch(() => undefined);
     throw e;
   }
+  const metrics = createMetrics();
+  if (database.poolStats) metrics.observePool(database.poolStats);
   const services = createServices(database.db, config, log);
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
@@ -81,7 +89,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     // Cache-control wraps every field resolver (about 60% of the executor's time on
     // stream payloads) and we send no cache hints; the landing page would load from a
     // CDN, which many deployments cannot reach.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...LIMIT_PLUGINS],
+    // (GraphiQL is served from our own build instead: see the /graphql route.)
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...LIMIT_PLUGINS, metricsPlugin(metrics)],
     allowBatchedHttpRequests: false,
   });
   await apollo.start();
@@ -97,10 +106,30 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   };
   const graphql = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
 
+  const ui = new StaticFiles(UI_FOLDER);
+  const consolePage: Route = (req, res) => ui.send(req, res, 'index.html');
   const routes: Record<string, Route> = {
-    '/graphql': graphql,
+    // A browser navigating to the endpoint gets GraphiQL; every GraphQL request (POST, GET with ?query=) the executor.
+    '/graphql': (req, res, url) => (wantsHtml(req, url) ? ui.send(req, res, 'graphiql.html') : graphql(req, res, url)),
+    '/console': consolePage,
+    '/console/': consolePage,
+    // Unauthenticated on purpose (README, "Metrics"): aggregate numbers only, no names of namespaces or streams.
+    '/metrics': async (_req, res) => {
+      const { contentType, body } = await metrics.scrape();
+      res.setHeader('content-type', contentType);
+      res.setHeader('cache-control', 'no-store');
+      res.end(body);
+    },
     '/healthz': (_req, res) => json(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => json(res, (await ready()) ? 200 : 503, { status: (await ready()) ? 'ok' : 'unavailable' }),
+  };
+  /** Routes owning every path under a prefix; the key doubles as the metrics route label. */
+  const prefixRoutes: Array<[string, Route]> = [['/console/', (req, res, url) => ui.send(req, res, url.pathname.slice('/console/'.length))]];
+  const findRoute = (path: string): [string, Route] | undefined => {
+    const exact = routes[path];
+    if (exact) return [path, exact];
+    const prefixed = prefixRoutes.find(([prefix]) => path.startsWith(prefix));
+    return prefixed && [`${prefixed[0]}*`, prefixed[1]];
   };
 
   const rest = createRestHandler(services, log);
@@ -120,7 +149,11 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     res.setHeader('x-request-id', requestId);
     runWithRequestId(requestId, async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = routes[url.pathname];
+      const found = findRoute(url.pathname);
+      const route = found?.[1];
+      // Labelled by route key, never the raw path: unknown paths all count as one series.
+      const timer = metrics.httpRequestDuration.startTimer({ route: found?.[0] ?? 'unmatched', method: req.method ?? 'GET' });
+      res.once('close', () => timer({ status: String(res.statusCode) }));
       try {
         if (!route && (await rest(req, res, url, requestId))) return;
         if (!route) return json(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
@@ -134,7 +167,14 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   };
   const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
 
-  const wsServer = attachGraphqlWs({ server, schema, services, log, formatError, revalidateMs: config.IMAGESTREAMS_WS_REVALIDATE_SECONDS * 1000 });
+  const wsServer = attachGraphqlWs({
+    server, schema, services, log, formatError,
+    revalidateMs: config.IMAGESTREAMS_WS_REVALIDATE_SECONDS * 1000,
+    onSocketOpen: (socket) => {
+      metrics.websocketConnections.inc();
+      socket.once('close', () => metrics.websocketConnections.dec());
+    },
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -158,5 +198,5 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       await database.close();
     })());
 
-  return { server, url, services, database, log, bootstrapToken, ready, close };
+  return { server, url, services, database, log, metrics, bootstrapToken, ready, close };
 }

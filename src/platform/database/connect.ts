@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PoolStats } from '../metrics.js';
 import * as schema from './schema.js';
 import { StatementCounter } from './statement-counter.js';
 
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Connection pool figures for metrics; absent on PGlite, which has one in-process connection. */
+  poolStats?: () => PoolStats;
 }
 
 export interface DatabaseOptions {
@@ -45,6 +48,7 @@ async function connectPostgres(url: string, opts: DatabaseOptions): Promise<Data
     migrate: () => migratePostgresWithLock(pool, opts.migrationsFolder),
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

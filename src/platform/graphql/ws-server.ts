@@ -25,6 +25,8 @@ export interface GraphqlWsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** How often open sockets re-check their token and reload their roles (other replicas may have revoked them). */
   revalidateMs: number;
+  /** Told of every socket the server accepts (connection gauges). */
+  onSocketOpen?: (socket: WebSocket) => void;
 }
 
 interface Connection {
@@ -46,6 +48,7 @@ export function attachGraphqlWs(opts: GraphqlWsOptions): { dispose(): Promise<vo
   const { services, log } = opts;
   const connections = new Set<Connection>();
   const wss = new WebSocketServer({ server: opts.server, path: '/graphql', maxPayload: MAX_BODY_BYTES });
+  if (opts.onSocketOpen) wss.on('connection', opts.onSocketOpen);
 
   const forbid = (c: Connection) => {
     connections.delete(c);

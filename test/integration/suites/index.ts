@@ -10,6 +10,7 @@ import { restImageStreamSuite } from './rest-image-streams.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
 import { queryLimitsSuite } from './query-limits.suite.js';
 import { websocketAuthSuite } from './websocket-auth.suite.js';
+import { metricsSuite } from './metrics.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
@@ -19,10 +20,11 @@ export function runAllSuites(ctx: SuiteContext): void {
   imagesSuite(ctx);
   tagHistorySuite(ctx);
   graphWalkSuite(ctx);
-  // Last: pruning is cluster-wide.
-  pruneSuite(ctx);
   authorizationMatrixSuite(ctx);
   accessSuite(ctx);
   queryLimitsSuite(ctx);
   websocketAuthSuite(ctx);
+  metricsSuite(ctx);
+  // Last: pruning is cluster-wide.
+  pruneSuite(ctx);
 }
