@@ -13,6 +13,7 @@ import { DomainError, UnauthenticatedError } from './errors.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
+import { createSseHandler, formatResult } from './http/sse-handler.js';
 import { createLogger, type Logger } from './logger.js';
 import { runWithRequestId } from './request-scope.js';
 import { createServices, type Services } from './services.js';
@@ -30,6 +31,14 @@ export interface App {
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * WebSocket close code for a watch subscriber that fell more than
+ * IMAGESTREAMS_WATCH_BUFFER events behind: 1013 "Try Again Later" (RFC 6455
+ * registry), with a reason saying so; the client resumes from its last
+ * resourceVersion.
+ */
+export const WATCH_SLOW_CONSUMER_CLOSE_CODE = 1013;
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -56,7 +65,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     await database.close().catch(() => undefined);
     throw e;
   }
-  const services = createServices(database.db, config, log);
+  const CHANGES_CHANNEL = 'imagestreams_changes';
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL) });
+  await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
@@ -72,10 +83,23 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       throw e;
     }
   };
-  const graphql = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const formatError = createFormatError(log);
+  const graphqlHttp = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const sse = createSseHandler(
+    schema,
+    async (req, res) => {
+      const caller = await services.auth.authenticate(req.headers.authorization);
+      // A slow SSE consumer has no close code to receive: its response is cut off.
+      return { caller, requestId: String(req.headers['x-request-id'] ?? randomUUID()), services, log, closeConnection: () => res.destroy() };
+    },
+    formatError,
+  );
+  // GraphQL over SSE on the same path, chosen by `Accept: text/event-stream` (also served at /graphql/stream).
+  const graphql: Route = (req, res, url) => ((req.headers.accept ?? '').includes('text/event-stream') ? sse(req, res) : graphqlHttp(req, res, url));
 
   const routes: Record<string, Route> = {
     '/graphql': graphql,
+    '/graphql/stream': (req, res) => sse(req, res),
     '/healthz': (_req, res) => json(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => json(res, (await ready()) ? 200 : 503, { status: (await ready()) ? 'ok' : 'unavailable' }),
   };
@@ -117,7 +141,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         const header = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : undefined;
         try {
           const caller = await services.auth.authenticate(header);
-          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log };
+          const socket = ctx.extra.socket;
+          const closeConnection = (pending: number) => socket.close(WATCH_SLOW_CONSUMER_CLOSE_CODE, `slow consumer: ${pending} events pending; resume from the last resourceVersion`.slice(0, 120));
+          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, closeConnection };
           return true;
         } catch (e) {
           if (e instanceof UnauthenticatedError) return false;
@@ -125,8 +151,10 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         }
       },
       context: (ctx) => ctx.extra.ctx!,
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, formatError),
     },
     wss,
+    config.IMAGESTREAMS_WS_KEEPALIVE,
   );
 
   await new Promise<void>((resolve, reject) => {
@@ -142,6 +170,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const close = () =>
     (closing ??= (async () => {
       migrated = false; // readyz answers 503 while draining
+      // Subscriptions end with `complete` (not a dropped socket) before the sockets close.
+      await services.watch.stop();
+      await new Promise((r) => setImmediate(r));
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { changeLog } from './database/schema.js';
-import type { Database } from './database/connect.js';
+import { queryRows, type Database } from './database/connect.js';
 
 export type ChangeEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -14,10 +15,63 @@ export interface ChangeRecord {
 }
 
 /**
+ * Serialises every writing transaction from the moment it takes its
+ * resourceVersion until it commits (transaction-level advisory lock,
+ * released by COMMIT/ROLLBACK). Why: a sequence value is handed out before
+ * commit, so without this two writers could commit in the opposite order of
+ * their resourceVersions and a reader tailing the log by resourceVersion
+ * would skip the late one. With it, commit order == resourceVersion order:
+ * once a reader sees version N, every version below N has committed or
+ * rolled back, and "read everything after my cursor" can never miss a row.
+ * The price is that writes to the whole database commit one at a time
+ * (measured in BENCHMARKS.md); reads are unaffected.
+ *
+ * Postgres releases the lock after the commit is visible to new snapshots,
+ * so the next writer's row can never become visible before this one.
+ */
+export const WRITE_ORDER_LOCK_KEY = 715_202_612;
+
+/**
+ * Takes the write-order lock without taking a version. A writing transaction
+ * that locks rows before its version (SELECT ... FOR UPDATE) must call this
+ * first: every writer then takes its locks in the same order (this one
+ * first), which rules out a deadlock between the row lock and this lock.
+ * Re-entrant within a transaction.
+ */
+export async function lockWriteOrder(q: Pick<Database, 'execute'>): Promise<void> {
+  await q.execute(sql`select pg_advisory_xact_lock(${WRITE_ORDER_LOCK_KEY}::bigint)`);
+}
+
+/**
+ * The ONLY way a writing transaction may obtain a resourceVersion: the lock
+ * first, then the sequence, in one round trip (the materialised CTE forces
+ * the order).
+ */
+export async function takeResourceVersion(q: Pick<Database, 'execute'>): Promise<number> {
+  const [row] = await queryRows<{ rv: string | number }>(
+    q,
+    sql`with ordered as materialized (select pg_advisory_xact_lock(${WRITE_ORDER_LOCK_KEY}::bigint))
+        select nextval('resource_version_seq') as rv from ordered`,
+  );
+  return Number(row.rv);
+}
+
+/**
+ * The newest committed resourceVersion. Because versions commit in order,
+ * every change at or below it is visible to the same snapshot, so a list read
+ * after it can be resumed from it without missing a change. (The sequence's
+ * last value would not do: it may belong to a transaction still in flight.)
+ */
+export async function latestCommittedVersion(q: Pick<Database, 'execute'>): Promise<number> {
+  const [row] = await queryRows<{ rv: string | number | null }>(q, sql`select max(resource_version) as rv from change_log`);
+  return Number(row?.rv ?? 0);
+}
+
+/**
  * Written in the same transaction as the change it describes: a change is
  * in the log if and only if it committed. Watch reads nothing else.
  */
-export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRecord): Promise<void> {
+export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRecord, signal?: ChangeSignal): Promise<void> {
   await q.insert(changeLog).values({
     resourceVersion: change.resourceVersion,
     eventType: change.type,
@@ -26,4 +80,72 @@ export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRe
     name: change.name,
     object: change.object,
   });
+  signal?.recorded();
+}
+
+/**
+ * Tells this process's change feed (and, through a publisher, the other
+ * replicas) that new log rows exist. Kept out of the writing transaction on
+ * purpose: a NOTIFY inside it would take Postgres's global notify lock at
+ * every commit. Signals are coalesced: at most one publish is in flight, and
+ * any number of commits during it cause exactly one more.
+ */
+export class ChangeSignal {
+  private readonly local = new Set<() => void>();
+  private dirty = false;
+  private publishing = false;
+  private fallback?: NodeJS.Timeout;
+
+  constructor(
+    private readonly publish: () => Promise<void> = async () => undefined,
+    /** When a change was recorded outside `afterCommit`'s reach, signal anyway after this delay. */
+    private readonly fallbackMs = 20,
+  ) {}
+
+  onSignal(fn: () => void): () => void {
+    this.local.add(fn);
+    return () => this.local.delete(fn);
+  }
+
+  /** A change was written in a transaction that has not committed yet. */
+  recorded(): void {
+    this.dirty = true;
+    if (!this.fallback) {
+      this.fallback = setTimeout(() => {
+        this.fallback = undefined;
+        this.flush();
+      }, this.fallbackMs);
+      this.fallback.unref();
+    }
+  }
+
+  /** The transaction that recorded changes committed: signal now. */
+  flush(): void {
+    if (!this.dirty) return;
+    if (this.fallback) {
+      clearTimeout(this.fallback);
+      this.fallback = undefined;
+    }
+    this.dirty = false;
+    for (const fn of this.local) fn();
+    void this.publishCoalesced();
+  }
+
+  private async publishCoalesced(): Promise<void> {
+    if (this.publishing) {
+      this.dirtyRemote = true;
+      return;
+    }
+    this.publishing = true;
+    try {
+      do {
+        this.dirtyRemote = false;
+        await this.publish().catch(() => undefined); // other replicas still poll; a lost signal only delays
+      } while (this.dirtyRemote);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  private dirtyRemote = false;
 }

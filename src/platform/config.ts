@@ -9,6 +9,27 @@ const hostname = z
   .string()
   .regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'must be a host name with an optional :port');
 
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `250ms`, `10s`, `15m`, `1h` → milliseconds. */
+export function parseDuration(input: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(input.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
+const duration = (fallback: string, min = 1) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < min) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 10s, 15m or 1h${min > 1 ? ` (at least ${min}ms)` : ''}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -22,6 +43,15 @@ const configSchema = z.object({
   IMAGESTREAMS_INTERNAL_REGISTRY: hostname.optional(),
   IMAGESTREAMS_PUBLIC_REGISTRY: hostname.optional(),
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
+  /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
+  IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),
+  IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL: duration('60s', 10),
+  IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: duration('1m', 100),
+  /** Safety net behind LISTEN/NOTIFY: each replica reads the log at least this often. */
+  IMAGESTREAMS_WATCH_POLL_INTERVAL: duration('1s', 10),
+  /** Events a subscriber may have waiting before it is cut off as a slow consumer. */
+  IMAGESTREAMS_WATCH_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  IMAGESTREAMS_WS_KEEPALIVE: duration('12s', 100),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,7 +1,14 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../../platform/database/connect.js';
 import { imageStreams, specTags, statusTags, tagConditions, tagEvents } from '../../platform/database/schema.js';
-import { recordChange, type ChangeEventType } from '../../platform/change-log.js';
+import {
+  ChangeSignal,
+  latestCommittedVersion,
+  lockWriteOrder,
+  recordChange,
+  takeResourceVersion,
+  type ChangeEventType,
+} from '../../platform/change-log.js';
 import type { FieldRequirement } from './field-selector.rules.js';
 import type { ImageStream, NamedTagEventList, TagReference } from './image-stream.model.js';
 import type { LabelRequirement } from './label-selector.rules.js';
@@ -147,11 +154,20 @@ function filterCondition(f: StreamFilter): SQL | undefined {
 }
 
 export class ImageStreamStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Told about every recorded change, and again once its transaction committed (watch fan-out). */
+    private readonly changes: ChangeSignal = new ChangeSignal(),
+  ) {}
 
   /** Runs `fn` in one transaction; with PGlite every query inside must use `tx`. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(tx as unknown as Queryable));
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction((tx) => fn(tx as unknown as Queryable));
+    } finally {
+      // Committed (or rolled back: then the signal only costs one empty read).
+      this.changes.flush();
+    }
   }
 
   async get(namespace: string, name: string, q: Queryable = this.db): Promise<StoredStream | undefined> {
@@ -161,6 +177,8 @@ export class ImageStreamStore {
 
   /** Locks the row for the rest of the transaction (read-modify-write without lost updates). */
   async getForUpdate(q: Queryable, namespace: string, name: string): Promise<StoredStream | undefined> {
+    // The write-order lock before the row lock, as every writer takes them (see lockWriteOrder).
+    await lockWriteOrder(q);
     const [row] = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where s.namespace = ${namespace} and s.name = ${name} for update`);
     return row ? rowToStream(row) : undefined;
   }
@@ -182,15 +200,17 @@ export class ImageStreamStore {
     return Number(row.n);
   }
 
-  /** The newest resourceVersion handed out: what a list reports as its own version. */
+  /**
+   * The newest committed resourceVersion: what a list reports as its own
+   * version. Read before the list, so a watch resumed from it misses nothing.
+   */
   async currentResourceVersion(q: Queryable = this.db): Promise<string> {
-    const [row] = await queryRows<{ rv: string | number }>(q, sql`select case when is_called then last_value else 0 end as rv from resource_version_seq`);
-    return String(row.rv);
+    return String(await latestCommittedVersion(q));
   }
 
+  /** Every write takes its version here: this also orders commits by version (see takeResourceVersion). */
   async nextResourceVersion(q: Queryable): Promise<number> {
-    const [row] = await queryRows<{ rv: string | number }>(q, sql`select nextval('resource_version_seq') as rv`);
-    return Number(row.rv);
+    return takeResourceVersion(q);
   }
 
   /** Inserts a new stream; the caller has set uid, timestamps, generation. */
@@ -246,7 +266,7 @@ export class ImageStreamStore {
   }
 
   async recordChange(q: Queryable, type: ChangeEventType, object: ImageStream): Promise<void> {
-    await recordChange(q, { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object });
+    await recordChange(q, { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object }, this.changes);
   }
 
   private async insertChildren(q: Queryable, stream: StoredStream): Promise<void> {

@@ -8,4 +8,9 @@ export interface RequestContext {
   requestId: string;
   services: Services;
   log: Logger;
+  /**
+   * Set by streaming transports (WebSocket, SSE): ends the client's
+   * connection, e.g. when a watch subscriber falls too far behind.
+   */
+  closeConnection?: (pending: number) => void;
 }
