@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { WatchSubscription, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
+import { matchesWatch, parseResumeVersion, type ChangeRow } from '../../src/modules/watch/watch.rules.js';
+import { ConfigError, loadConfig, parseDuration } from '../../src/platform/config.js';
+import { BadRequestError } from '../../src/platform/errors.js';
+
+const row = (rv: number, name = 's', labels?: Record<string, string>, namespace = 'ns'): ChangeRow => ({
+  resourceVersion: rv,
+  type: 'MODIFIED',
+  resource: 'imagestreams',
+  namespace,
+  name,
+  object: { metadata: { name, namespace, resourceVersion: String(rv), ...(labels ? { labels } : {}) } },
+});
+
+function subscription(overrides: Partial<WatchSubscriptionOptions> = {}) {
+  const log = { slow: [] as number[], ended: 0 };
+  const sub = new WatchSubscription({
+    accepts: () => true,
+    bufferLimit: 3,
+    bookmarkIntervalMs: 0,
+    onSlowConsumer: (pending) => log.slow.push(pending),
+    onEnd: () => log.ended++,
+    ...overrides,
+  });
+  return { sub, log };
+}
+
+async function drain(sub: WatchSubscription, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await sub.next();
+    if (r.done) break;
+    out.push(`${r.value.type}:${r.value.resourceVersion}`);
+  }
+  return out;
+}
+
+describe('WatchSubscription', () => {
+  it('delivers replayed rows, then held live rows, each version once and in order', async () => {
+    const { sub } = subscription({ bufferLimit: 10 });
+    sub.seed([], 1);
+    sub.offer(row(3)); // live while starting: held
+    sub.offer(row(4));
+    sub.replay(row(2));
+    sub.replay(row(3)); // the overlap between replay and live
+    sub.goLive();
+    sub.offer(row(4)); // a duplicate from the feed is ignored too
+    sub.offer(row(5));
+    expect(await drain(sub, 4)).toEqual(['MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4', 'MODIFIED:5']);
+  });
+
+  it('skips rows at or below the initial state', async () => {
+    const { sub } = subscription({ bufferLimit: 10 });
+    sub.seed([{ type: 'ADDED', object: {}, resourceVersion: '7' }], 7);
+    sub.offer(row(6));
+    sub.offer(row(7));
+    sub.goLive();
+    sub.offer(row(8));
+    expect(await drain(sub, 2)).toEqual(['ADDED:7', 'MODIFIED:8']);
+  });
+
+  it('ends a consumer that falls more than the buffer behind, and says so once', async () => {
+    const { sub, log } = subscription({ bufferLimit: 3 });
+    sub.seed([], 0);
+    sub.goLive();
+    for (let rv = 1; rv <= 10; rv++) sub.offer(row(rv));
+    expect(log.slow).toEqual([3]);
+    expect(log.ended).toBe(1);
+    expect(sub.isEnded).toBe(true);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('keeps a consumer that reads as fast as events come', async () => {
+    const { sub, log } = subscription({ bufferLimit: 2 });
+    sub.seed([], 0);
+    sub.goLive();
+    const got: string[] = [];
+    for (let rv = 1; rv <= 20; rv++) {
+      sub.offer(row(rv));
+      got.push(...(await drain(sub, 1)));
+    }
+    expect(got).toHaveLength(20);
+    expect(log.slow).toEqual([]);
+  });
+
+  it('a pending next() resolves on the next accepted row and on return()', async () => {
+    const { sub, log } = subscription({ accepts: (r) => r.name === 'keep', bufferLimit: 5 });
+    sub.seed([], 0);
+    sub.goLive();
+    const pending = sub.next();
+    sub.offer(row(1, 'drop'));
+    sub.offer(row(2, 'keep'));
+    expect((await pending).value?.resourceVersion).toBe('2');
+    const waiting = sub.next();
+    await sub.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(log.ended).toBe(1);
+  });
+
+  it('emits a BOOKMARK at the version processed, filtered rows included, only when caught up', async () => {
+    const { sub } = subscription({ accepts: (r) => r.name === 'keep', bufferLimit: 5, bookmarkIntervalMs: 5 });
+    sub.seed([], 0);
+    sub.goLive();
+    sub.offer(row(1, 'keep'));
+    sub.offer(row(2, 'drop'));
+    expect(await drain(sub, 2)).toEqual(['MODIFIED:1', 'BOOKMARK:2']);
+    await sub.return();
+  });
+
+  it('completes after what is queued on graceful shutdown', async () => {
+    const { sub } = subscription({ bufferLimit: 5 });
+    sub.seed([], 0);
+    sub.goLive();
+    sub.offer(row(1));
+    sub.complete();
+    expect(await drain(sub, 5)).toEqual(['MODIFIED:1']);
+  });
+});
+
+describe('watch rules', () => {
+  it('matches namespace, name and labels on the object after the change', () => {
+    const f = { resource: 'imagestreams', namespace: 'ns', labels: [{ key: 'app', operator: 'in' as const, values: ['web'] }] };
+    expect(matchesWatch(f, row(1, 'a', { app: 'web' }))).toBe(true);
+    expect(matchesWatch(f, row(1, 'a', { app: 'db' }))).toBe(false);
+    expect(matchesWatch(f, row(1, 'a', { app: 'web' }, 'other'))).toBe(false);
+    expect(matchesWatch({ ...f, name: 'b' }, row(1, 'a', { app: 'web' }))).toBe(false);
+    expect(matchesWatch({ ...f, resource: 'images' }, row(1, 'a', { app: 'web' }))).toBe(false);
+  });
+
+  it('reads a resume version: none and "0" mean the current state, garbage is a bad request', () => {
+    expect(parseResumeVersion(undefined)).toBeUndefined();
+    expect(parseResumeVersion('0')).toBeUndefined();
+    expect(parseResumeVersion('42')).toBe(42);
+    expect(() => parseResumeVersion('4x')).toThrow(BadRequestError);
+    expect(() => parseResumeVersion('-1')).toThrow(BadRequestError);
+  });
+
+  it('parses retention durations', () => {
+    expect(parseDuration('10s')).toBe(10_000);
+    expect(parseDuration('15m')).toBe(900_000);
+    expect(parseDuration('1h')).toBe(3_600_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('1d')).toBeUndefined();
+    expect(parseDuration('ten')).toBeUndefined();
+  });
+
+  it('configures retention with a one-hour default and refuses a malformed one', () => {
+    expect(loadConfig({}).IMAGESTREAMS_WATCH_RETENTION).toBe(3_600_000);
+    expect(loadConfig({ IMAGESTREAMS_WATCH_RETENTION: '15m' }).IMAGESTREAMS_WATCH_RETENTION).toBe(900_000);
+    expect(() => loadConfig({ IMAGESTREAMS_WATCH_RETENTION: '15' })).toThrow(ConfigError);
+    expect(() => loadConfig({ IMAGESTREAMS_WATCH_RETENTION: '10ms' })).toThrow(ConfigError);
+  });
+});
