@@ -5,6 +5,7 @@ import { queryRows } from '../../../src/platform/database/connect.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { GraphQLClient } from '../../support/graphql-client.js';
 import { watchOverSse, watchOverWebSocket, type OpenWatch } from '../../support/watch-client.js';
+import WebSocket from 'ws';
 import type { SuiteContext } from '../harness.js';
 
 /** Watch through real clients: graphql-ws (and graphql-sse) against the running service. */
@@ -167,7 +168,12 @@ export function watchSuite(ctx: SuiteContext): void {
     let app: TestApp;
     let client: GraphQLClient;
     beforeAll(async () => {
-      app = await startTestApp(ctx.driver, { IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL: '100ms', IMAGESTREAMS_WATCH_RETENTION: '1s', IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: '1h' });
+      app = await startTestApp(ctx.driver, {
+        IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL: '100ms',
+        IMAGESTREAMS_WATCH_RETENTION: '1s',
+        IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: '1h',
+        IMAGESTREAMS_WATCH_BUFFER: '4',
+      });
       client = new GraphQLClient(app.url, app.token);
     });
     afterAll(async () => {
@@ -221,6 +227,38 @@ export function watchSuite(ctx: SuiteContext): void {
       await fromHorizon.received.changesCount(1);
       expect(fromHorizon.received.changes.map((e) => e.resourceVersion)).toEqual([live]);
       expect(fromHorizon.received.errors).toEqual([]);
+    });
+
+    it('closes a consumer that stops reading with code 1013 once its buffer is full', async () => {
+      const ns = ctx.namespace('slow');
+      await create(ns, 's', undefined, client);
+      // Aliases multiply each event on the wire: a few writes fill the socket buffers quickly.
+      const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: object { metadata { annotations } }`).join(' ');
+      const query = `subscription($ns: String) { watchImageStreams(namespace: $ns) { type resourceVersion ${aliases} } }`;
+      const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      const firstEvent = new Promise<void>((resolve) =>
+        socket.on('message', (data) => {
+          const msg = JSON.parse(data.toString()) as { type: string };
+          if (msg.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { ns } } }));
+          if (msg.type === 'next') resolve();
+        }),
+      );
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${app.token}` } })));
+      await firstEvent;
+      const subscribed = app.services.watch.subscriptionCount;
+      // Stop reading: from now on the server can only buffer.
+      (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+      const big = (i: number) => String(i).padEnd(200 * 1024, 'x');
+      const deadline = Date.now() + 20_000;
+      for (let i = 0; app.services.watch.subscriptionCount >= subscribed; i++) {
+        if (Date.now() > deadline) throw new Error('the slow consumer was never cut off');
+        await client.ok(PatchStreamDocument, { namespace: ns, name: 's', patch: { metadata: { annotations: { big: big(i) } } } });
+      }
+      (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+      const { code, reason } = await closed;
+      expect(code).toBe(1013);
+      expect(reason).toMatch(/^slow consumer/);
     });
 
     it('completes open subscriptions on graceful shutdown', async () => {
