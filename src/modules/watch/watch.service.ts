@@ -148,7 +148,9 @@ export class WatchService {
   /** Per event: a subscriber never sees an object it may not read, even if its rights change mid-watch. */
   private visible(caller: Identity, row: Pick<ChangeRow, 'namespace' | 'name'>): boolean {
     try {
-      this.auth.authorize(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE, namespace: row.namespace, name: row.name });
+      const decided: unknown = this.auth.authorize(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE, namespace: row.namespace, name: row.name });
+      // Fail loudly rather than show everything if authorization ever becomes asynchronous.
+      if (decided instanceof Promise) throw new Error('AuthService.authorize returned a promise: watch needs a synchronous per-event decision');
       return true;
     } catch (e) {
       if (e instanceof DomainError) return false;

@@ -173,6 +173,7 @@ export function watchSuite(ctx: SuiteContext): void {
         IMAGESTREAMS_WATCH_RETENTION: '1s',
         IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: '1h',
         IMAGESTREAMS_WATCH_BUFFER: '4',
+        IMAGESTREAMS_WS_KEEPALIVE: '100ms',
       });
       client = new GraphQLClient(app.url, app.token);
     });
@@ -227,6 +228,22 @@ export function watchSuite(ctx: SuiteContext): void {
       await fromHorizon.received.changesCount(1);
       expect(fromHorizon.received.changes.map((e) => e.resourceVersion)).toEqual([live]);
       expect(fromHorizon.received.errors).toEqual([]);
+    });
+
+    it('pings WebSocket clients at the keep-alive interval', async () => {
+      const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token: app.token } })));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no ping within 10s')), 10_000);
+          socket.once('ping', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      } finally {
+        socket.close();
+      }
     });
 
     it('closes a consumer that stops reading with code 1013 once its buffer is full', async () => {
