@@ -71,6 +71,23 @@ describe('watch across two replicas on one PostgreSQL', () => {
     expect(second.received.changes.map((e) => [e.type, e.object.metadata.name, e.resourceVersion])).toEqual(expected);
   });
 
+  it('keeps delivering after the LISTEN connections are killed (they reconnect and catch up)', async () => {
+    const w = watch(replicas[1], { namespace: 'relisten' });
+    const before = await clients[0].ok(CreateStreamDocument, { namespace: 'relisten', imageStream: { metadata: { name: 'a' } } });
+    await w.received.changesCount(1);
+    const killed = await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'listen %' and datname = current_database()`);
+    expect(killed.rowCount).toBe(2);
+    const after = await clients[0].ok(CreateStreamDocument, { namespace: 'relisten', imageStream: { metadata: { name: 'b' } } });
+    await w.received.changesCount(2);
+    expect(w.received.changes.map((e) => e.resourceVersion)).toEqual([before.createImageStream.metadata.resourceVersion, after.createImageStream.metadata.resourceVersion]);
+    // and the listeners are back
+    const deadline = Date.now() + 10_000;
+    while ((await db.query(`select 1 from pg_stat_activity where query ilike 'listen %' and datname = current_database()`)).rowCount !== 2) {
+      if (Date.now() > deadline) throw new Error('the listeners did not reconnect');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
   it('checker: 1,000 random concurrent writes on both replicas reach every subscriber as the change log has them', async () => {
     const ns = ['chk-a', 'chk-b', 'chk-c'];
     const [{ rv: startRv }] = (await db.query<{ rv: string }>('select coalesce(max(resource_version), 0) as rv from change_log')).rows;
