@@ -173,7 +173,6 @@ export function watchSuite(ctx: SuiteContext): void {
         IMAGESTREAMS_WATCH_RETENTION: '1s',
         IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: '1h',
         IMAGESTREAMS_WATCH_BUFFER: '4',
-        IMAGESTREAMS_WS_KEEPALIVE: '100ms',
       });
       client = new GraphQLClient(app.url, app.token);
     });
@@ -230,22 +229,6 @@ export function watchSuite(ctx: SuiteContext): void {
       expect(fromHorizon.received.errors).toEqual([]);
     });
 
-    it('pings WebSocket clients at the keep-alive interval', async () => {
-      const socket = new WebSocket(`${app.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token: app.token } })));
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no ping within 10s')), 10_000);
-          socket.once('ping', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      } finally {
-        socket.close();
-      }
-    });
-
     it('closes a consumer that stops reading with code 1013 once its buffer is full', async () => {
       const ns = ctx.namespace('slow');
       await create(ns, 's', undefined, client);
@@ -278,8 +261,24 @@ export function watchSuite(ctx: SuiteContext): void {
       expect(reason).toMatch(/^slow consumer/);
     });
 
-    it('completes open subscriptions on graceful shutdown', async () => {
-      const own = await startTestApp(ctx.driver);
+    it('pings at the keep-alive interval and completes open subscriptions on graceful shutdown', async () => {
+      // A client that stops reading also stops answering pings: a short keep-alive would cut it off before the
+      // slow-consumer limit does, so it is configured on this app only.
+      const own = await startTestApp(ctx.driver, { IMAGESTREAMS_WS_KEEPALIVE: '100ms' });
+      const pinged = new WebSocket(`${own.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+      pinged.on('open', () => pinged.send(JSON.stringify({ type: 'connection_init', payload: { token: own.token } })));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no ping within 10s')), 10_000);
+          pinged.once('ping', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      } finally {
+        pinged.close();
+      }
+
       const w = watch({}, own);
       const ownClient = new GraphQLClient(own.url, own.token);
       await create(ctx.namespace('shutdown'), 's', undefined, ownClient);
