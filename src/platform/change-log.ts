@@ -12,6 +12,8 @@ export interface ChangeRecord {
   resourceVersion: number;
   /** The object as it is after the change (for DELETED: its last state). */
   object: unknown;
+  /** MODIFIED only: the labels before the change ({} for none); undefined when the writer did not say. */
+  previousLabels?: Record<string, string>;
 }
 
 /**
@@ -79,6 +81,7 @@ export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRe
     namespace: change.namespace,
     name: change.name,
     object: change.object,
+    previousLabels: change.previousLabels ?? null,
   });
   signal?.recorded();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WatchSubscription, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
-import { matchesWatch, parseResumeVersion, type ChangeRow } from '../../src/modules/watch/watch.rules.js';
+import { classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow } from '../../src/modules/watch/watch.rules.js';
 import { ConfigError, loadConfig, parseDuration } from '../../src/platform/config.js';
 import { BadRequestError } from '../../src/platform/errors.js';
 
@@ -16,7 +16,7 @@ const row = (rv: number, name = 's', labels?: Record<string, string>, namespace 
 function subscription(overrides: Partial<WatchSubscriptionOptions> = {}) {
   const log = { slow: [] as number[], ended: 0 };
   const sub = new WatchSubscription({
-    accepts: () => true,
+    accepts: (r) => r.type,
     bufferLimit: 3,
     bookmarkIntervalMs: 0,
     onSlowConsumer: (pending) => log.slow.push(pending),
@@ -85,7 +85,7 @@ describe('WatchSubscription', () => {
   });
 
   it('a pending next() resolves on the next accepted row and on return()', async () => {
-    const { sub, log } = subscription({ accepts: (r) => r.name === 'keep', bufferLimit: 5 });
+    const { sub, log } = subscription({ accepts: (r) => (r.name === 'keep' ? r.type : null), bufferLimit: 5 });
     sub.seed([], 0);
     sub.goLive();
     const pending = sub.next();
@@ -99,7 +99,7 @@ describe('WatchSubscription', () => {
   });
 
   it('emits a BOOKMARK at the version processed, filtered rows included, only when caught up', async () => {
-    const { sub } = subscription({ accepts: (r) => r.name === 'keep', bufferLimit: 5, bookmarkIntervalMs: 5 });
+    const { sub } = subscription({ accepts: (r) => (r.name === 'keep' ? r.type : null), bufferLimit: 5, bookmarkIntervalMs: 5 });
     sub.seed([], 0);
     sub.goLive();
     sub.offer(row(1, 'keep'));
@@ -126,6 +126,19 @@ describe('watch rules', () => {
     expect(matchesWatch(f, row(1, 'a', { app: 'web' }, 'other'))).toBe(false);
     expect(matchesWatch({ ...f, name: 'b' }, row(1, 'a', { app: 'web' }))).toBe(false);
     expect(matchesWatch({ ...f, resource: 'images' }, row(1, 'a', { app: 'web' }))).toBe(false);
+  });
+
+  it('turns a MODIFIED that crosses the label selector into ADDED or DELETED', () => {
+    const f = { resource: 'imagestreams', labels: [{ key: 'app', operator: 'in' as const, values: ['web'] }] };
+    const modified = (before: Record<string, string> | undefined, after: Record<string, string>): ChangeRow => ({ ...row(5, 'a', after), ...(before ? { previousLabels: before } : {}) });
+    expect(classifyForWatch(f, modified({ app: 'web' }, { app: 'web', v: '2' }))).toBe('MODIFIED');
+    expect(classifyForWatch(f, modified({}, { app: 'web' }))).toBe('ADDED');
+    expect(classifyForWatch(f, modified({ app: 'web' }, { app: 'db' }))).toBe('DELETED');
+    expect(classifyForWatch(f, modified({ app: 'db' }, { app: 'x' }))).toBeNull();
+    // not recorded: judged on the object after the change alone
+    expect(classifyForWatch(f, modified(undefined, { app: 'web' }))).toBe('MODIFIED');
+    // without a label selector nothing is transformed
+    expect(classifyForWatch({ resource: 'imagestreams', labels: [] }, modified({ app: 'web' }, { app: 'db' }))).toBe('MODIFIED');
   });
 
   it('reads a resume version: none and "0" mean the current state, garbage is a bad request', () => {

@@ -239,6 +239,12 @@ export class ImageStreamStore {
    */
   async replace(q: Queryable, stream: StoredStream, expected: string): Promise<StoredStream | undefined> {
     const rv = await this.nextResourceVersion(q);
+    // Under the write-order lock nobody else can change the row now: these are the labels before this change.
+    const [before] = await queryRows<{ labels: Record<string, string> | null }>(
+      q,
+      sql`select labels from image_streams where uid = ${stream.metadata.uid} and resource_version = ${Number(expected)}`,
+    );
+    if (before) this.rememberPreviousLabels(q, stream.metadata.uid, before.labels ?? {});
     const updated = await q
       .update(imageStreams)
       .set({
@@ -265,8 +271,28 @@ export class ImageStreamStore {
     return rv;
   }
 
+  /**
+   * Records a change in the log. A MODIFIED change also records the labels
+   * the object had before (remembered by `replace` in the same transaction),
+   * so a label-selector watch can tell "started matching" (ADDED) and
+   * "stopped matching" (DELETED) from a plain MODIFIED, as Kubernetes does.
+   */
   async recordChange(q: Queryable, type: ChangeEventType, object: ImageStream): Promise<void> {
-    await recordChange(q, { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object }, this.changes);
+    const previousLabels = type === 'MODIFIED' ? this.previousLabels.get(q)?.get(object.metadata.uid) : undefined;
+    await recordChange(
+      q,
+      { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object, previousLabels },
+      this.changes,
+    );
+  }
+
+  /** Per open transaction (weakly held: gone with it), the labels each replaced stream had before. */
+  private readonly previousLabels = new WeakMap<Queryable, Map<string, Record<string, string>>>();
+
+  private rememberPreviousLabels(q: Queryable, uid: string, labels: Record<string, string>): void {
+    let byUid = this.previousLabels.get(q);
+    if (!byUid) this.previousLabels.set(q, (byUid = new Map()));
+    byUid.set(uid, labels);
   }
 
   private async insertChildren(q: Queryable, stream: StoredStream): Promise<void> {

@@ -1,8 +1,8 @@
 import { bookmarkEvent, toWatchEvent, type ChangeRow, type WatchEvent } from './watch.rules.js';
 
 export interface WatchSubscriptionOptions {
-  /** Filter and authorization, decided per event. */
-  accepts(row: ChangeRow): boolean;
+  /** Filter and authorization, decided per event: the event type this subscriber sees, or null to skip. */
+  accepts(row: ChangeRow): ChangeRow['type'] | null;
   /** Live events allowed to wait for the client before it is cut off. */
   bufferLimit: number;
   bookmarkIntervalMs: number;
@@ -133,9 +133,10 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
   private take(row: ChangeRow, live: boolean): void {
     if (row.resourceVersion <= this.position) return;
     this.position = row.resourceVersion;
-    if (!this.opts.accepts(row)) return;
+    const type = this.opts.accepts(row);
+    if (!type) return;
     if (live && this.liveQueued >= this.opts.bufferLimit) return this.overflow();
-    this.queue.push({ event: toWatchEvent(row), live });
+    this.queue.push({ event: toWatchEvent(row, type), live });
     if (live) this.liveQueued++;
     this.wake();
   }

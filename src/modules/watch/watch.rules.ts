@@ -12,6 +12,8 @@ export interface ChangeRow {
   namespace: string;
   name: string;
   object: WatchedObject;
+  /** MODIFIED: labels before the change; undefined when not recorded. */
+  previousLabels?: Record<string, string>;
 }
 
 /** The stored object: only the parts watch itself reads are typed. */
@@ -33,12 +35,26 @@ export interface WatchFilter {
   labels: LabelRequirement[];
 }
 
-/** A filter matches on the object after the change (for DELETED: its last state). */
+/**
+ * What a subscriber with `filter` sees of a change, or null for nothing.
+ * Namespace and name never change, so they simply filter. Labels can: as the
+ * Kubernetes watch cache does, a MODIFIED that makes an object start matching
+ * the selector is an ADDED, one that makes it stop matching is a DELETED
+ * (carrying the object as it is now), judged on the labels before and after.
+ */
+export function classifyForWatch(filter: WatchFilter, row: ChangeRow): ChangeRow['type'] | null {
+  if (row.resource !== filter.resource) return null;
+  if (filter.namespace !== undefined && row.namespace !== filter.namespace) return null;
+  if (filter.name !== undefined && row.name !== filter.name) return null;
+  const now = matchesLabels(filter.labels, row.object.metadata.labels);
+  if (row.type !== 'MODIFIED' || filter.labels.length === 0 || row.previousLabels === undefined) return now ? row.type : null;
+  const before = matchesLabels(filter.labels, row.previousLabels);
+  if (now) return before ? 'MODIFIED' : 'ADDED';
+  return before ? 'DELETED' : null;
+}
+
 export function matchesWatch(filter: WatchFilter, row: ChangeRow): boolean {
-  if (row.resource !== filter.resource) return false;
-  if (filter.namespace !== undefined && row.namespace !== filter.namespace) return false;
-  if (filter.name !== undefined && row.name !== filter.name) return false;
-  return matchesLabels(filter.labels, row.object.metadata.labels);
+  return classifyForWatch(filter, row) !== null;
 }
 
 /**
@@ -51,8 +67,8 @@ export function parseResumeVersion(input: string | null | undefined): number | u
   return Number(input);
 }
 
-export function toWatchEvent(row: ChangeRow): WatchEvent {
-  return { type: row.type, object: row.object, resourceVersion: String(row.resourceVersion) };
+export function toWatchEvent(row: ChangeRow, type: WatchEventType = row.type): WatchEvent {
+  return { type, object: row.object, resourceVersion: String(row.resourceVersion) };
 }
 
 /**

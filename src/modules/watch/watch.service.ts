@@ -8,7 +8,7 @@ import type { StreamFilter } from '../image-stream/image-stream.store.js';
 import { parseLabelSelector, SelectorError } from '../image-stream/label-selector.rules.js';
 import { ChangeFeed } from './change-feed.js';
 import { WatchSubscription } from './watch-subscription.js';
-import { matchesWatch, parseResumeVersion, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
+import { classifyForWatch, parseResumeVersion, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
 import type { WatchStore } from './watch.store.js';
 
 export interface WatchArgs {
@@ -101,7 +101,7 @@ export class WatchService {
     }
 
     const sub: WatchSubscription = new WatchSubscription({
-      accepts: (row) => matchesWatch(filter, row) && this.visible(caller, row),
+      accepts: (row) => (this.visible(caller, row) ? classifyForWatch(filter, row) : null),
       bufferLimit: this.config.bufferLimit,
       bookmarkIntervalMs: this.config.bookmarkIntervalMs,
       onSlowConsumer: (pending) => {

@@ -11,6 +11,7 @@ interface LogRow {
   namespace: string;
   name: string;
   object: WatchedObject;
+  previous_labels: Record<string, string> | null;
 }
 
 const olderThan = (retentionMs: number) => sql`now() - (${retentionMs}::bigint * interval '1 millisecond')`;
@@ -31,10 +32,12 @@ export class WatchStore {
     const bound = upTo === undefined ? sql`` : sql` and resource_version <= ${upTo}`;
     const rows = await queryRows<LogRow>(
       this.db,
-      sql`select resource_version, event_type, resource, namespace, name, object from change_log
+      sql`select resource_version, event_type, resource, namespace, name, object, previous_labels from change_log
           where resource_version > ${after}${bound} order by resource_version limit ${limit}`,
     );
-    return rows.map((r) => ({ resourceVersion: Number(r.resource_version), type: r.event_type, resource: r.resource, namespace: r.namespace, name: r.name, object: r.object }));
+    return rows.map((r) => ({ resourceVersion: Number(r.resource_version), type: r.event_type, resource: r.resource, namespace: r.namespace, name: r.name, object: r.object,
+      ...(r.previous_labels ? { previousLabels: r.previous_labels } : {}),
+    }));
   }
 
   /**

@@ -101,6 +101,28 @@ export function watchSuite(ctx: SuiteContext): void {
       expect(summary(byName)[2][2]).toBe(rvDelete);
     });
 
+    it('sends ADDED when a change makes an object match the selector and DELETED when it stops matching', async () => {
+      const ns = ctx.namespace('cross');
+      await create(ns, 'moving', { tier: 'db' });
+      const w = watch({ namespace: ns, labelSelector: 'tier=web' });
+      const rvStream = await create(ns, 'anchor', { tier: 'web' }); // proves the watch is live
+      await w.received.changesCount(1);
+      const rvIn = await patch(ns, 'moving', { tier: 'web' });
+      const rvStay = await patch(ns, 'moving', { tier: 'web', v: '2' });
+      const rvOut = await patch(ns, 'moving', { tier: 'db' });
+      await patch(ns, 'moving', { tier: 'db', v: '3' }); // not matching before or after: nothing
+      const rvLast = await patch(ns, 'anchor', { tier: 'web', v: '4' });
+      await w.received.changesCount(5);
+      expect(summary(w)).toEqual([
+        ['ADDED', 'anchor', rvStream],
+        ['ADDED', 'moving', rvIn],
+        ['MODIFIED', 'moving', rvStay],
+        ['DELETED', 'moving', rvOut],
+        ['MODIFIED', 'anchor', rvLast],
+      ]);
+      expect(w.received.changes[3].object.metadata.labels).toEqual({ tier: 'db', v: '2' }); // merge patch keeps v
+    });
+
     it('does not show one namespace to a watcher of another', async () => {
       const mine = ctx.namespace('mine');
       const theirs = ctx.namespace('theirs');
