@@ -108,6 +108,29 @@ describe('WatchSubscription', () => {
     await sub.return();
   });
 
+  it('lets the replay read its next page only once the client has drained the queue', async () => {
+    const { sub } = subscription({ bufferLimit: 10 });
+    sub.seed([], 0);
+    for (let rv = 1; rv <= 5; rv++) sub.replay(row(rv));
+    let room = false;
+    const waiting = sub.whenBelow(2).then(() => (room = true));
+    await Promise.resolve();
+    expect(room).toBe(false);
+    await drain(sub, 2);
+    await Promise.resolve();
+    expect(room).toBe(false);
+    await drain(sub, 1);
+    await waiting;
+    expect(room).toBe(true);
+    // an ended subscription never keeps the replay waiting
+    sub.replay(row(6));
+    sub.replay(row(7));
+    sub.replay(row(8));
+    const ended = sub.whenBelow(0);
+    await sub.return();
+    await ended;
+  });
+
   it('completes after what is queued on graceful shutdown', async () => {
     const { sub } = subscription({ bufferLimit: 5 });
     sub.seed([], 0);

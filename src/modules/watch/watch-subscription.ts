@@ -41,6 +41,7 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
   private bookmarkDue = false;
   private bookmarkTimer?: NodeJS.Timeout;
   private failure?: unknown;
+  private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
   private failed?: (reason: unknown) => void;
 
   constructor(private readonly opts: WatchSubscriptionOptions) {}
@@ -90,6 +91,16 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
       return;
     }
     this.take(row, true);
+  }
+
+  /**
+   * Resolves once at most `below` events wait for the client (or the
+   * subscription ended). The replay reads its next page only then, so a
+   * long replay to a slow client costs a page of memory, not the whole log.
+   */
+  whenBelow(below: number): Promise<void> {
+    if (this.ended || this.queue.length - this.head <= below) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ below, resolve }));
   }
 
   /** Ends the subscription after the events already queued (graceful shutdown). */
@@ -149,6 +160,7 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
+      if (this.roomWaiters.length) this.releaseRoom();
       return item.event;
     }
     // Bookmarks only when caught up: then `position` is exactly what the client has seen.
@@ -182,9 +194,17 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     this.wake();
   }
 
+  private releaseRoom(): void {
+    const waiting = this.queue.length - this.head;
+    const ready = this.roomWaiters.filter((w) => this.ended || waiting <= w.below);
+    this.roomWaiters = this.roomWaiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    queueMicrotask(() => this.releaseRoom());
     if (this.bookmarkTimer) clearInterval(this.bookmarkTimer);
     this.opts.onEnd();
   }

@@ -132,6 +132,8 @@ export class WatchService {
       }
       // Rows already dispatched before registration come back from the log.
       while (from < fedAfter && !sub.isEnded) {
+        await sub.whenBelow(REPLAY_PAGE);
+        if (sub.isEnded) break;
         const rows = await this.store.readAfter(from, REPLAY_PAGE, fedAfter);
         if (!rows.length) break;
         for (const row of rows) sub.replay(row);
