@@ -141,5 +141,9 @@ describe('watch across two replicas on one PostgreSQL', () => {
         .map((e) => [e.type, `${e.object.metadata.namespace}/${e.object.metadata.name}`, e.resourceVersion]);
       expect(seen).toEqual(log); // no gap, no duplicate, no reordering
     }
+    // A late subscriber resuming from before the storm replays the same sequence from the log.
+    const late = watch(replicas[1], { resourceVersion: String(startRv) });
+    await late.received.until((r) => r.changes.some((e) => e.resourceVersion === last), 'the replay');
+    expect(late.received.changes.map((e) => [e.type, `${e.object.metadata.namespace}/${e.object.metadata.name}`, e.resourceVersion])).toEqual(log);
   }, 60_000);
 });
