@@ -73,7 +73,7 @@ export async function latestCommittedVersion(q: Pick<Database, 'execute'>): Prom
  * Written in the same transaction as the change it describes: a change is
  * in the log if and only if it committed. Watch reads nothing else.
  */
-export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRecord, signal?: ChangeSignal): Promise<void> {
+export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRecord): Promise<void> {
   await q.insert(changeLog).values({
     resourceVersion: change.resourceVersion,
     eventType: change.type,
@@ -83,25 +83,24 @@ export async function recordChange(q: Pick<Database, 'insert'>, change: ChangeRe
     object: change.object,
     previousLabels: change.previousLabels ?? null,
   });
-  signal?.recorded();
 }
 
 /**
  * Tells this process's change feed (and, through a publisher, the other
  * replicas) that new log rows exist. Kept out of the writing transaction on
  * purpose: a NOTIFY inside it would take Postgres's global notify lock at
- * every commit. Signals are coalesced: at most one publish is in flight, and
- * any number of commits during it cause exactly one more.
+ * every commit. Publishing is coalesced: at most one NOTIFY is in flight,
+ * and any number of commits during it cause exactly one more.
  */
 export class ChangeSignal {
   private readonly local = new Set<() => void>();
-  private dirty = false;
   private publishing = false;
+  private publishAgain = false;
   private fallback?: NodeJS.Timeout;
 
   constructor(
     private readonly publish: () => Promise<void> = async () => undefined,
-    /** When a change was recorded outside `afterCommit`'s reach, signal anyway after this delay. */
+    /** For a change recorded where its commit cannot be seen: signal after this delay. */
     private readonly fallbackMs = 20,
   ) {}
 
@@ -110,45 +109,39 @@ export class ChangeSignal {
     return () => this.local.delete(fn);
   }
 
-  /** A change was written in a transaction that has not committed yet. */
-  recorded(): void {
-    this.dirty = true;
-    if (!this.fallback) {
-      this.fallback = setTimeout(() => {
-        this.fallback = undefined;
-        this.flush();
-      }, this.fallbackMs);
-      this.fallback.unref();
-    }
-  }
-
-  /** The transaction that recorded changes committed: signal now. */
-  flush(): void {
-    if (!this.dirty) return;
-    if (this.fallback) {
-      clearTimeout(this.fallback);
-      this.fallback = undefined;
-    }
-    this.dirty = false;
+  /** A transaction that recorded changes has committed. */
+  committed(): void {
     for (const fn of this.local) fn();
     void this.publishCoalesced();
   }
 
+  /**
+   * A change was recorded in a transaction whose commit the caller cannot
+   * observe: signal a little later (if it had not committed by then, the
+   * next signal or the readers' poll picks it up).
+   */
+  recordedElsewhere(): void {
+    if (this.fallback) return;
+    this.fallback = setTimeout(() => {
+      this.fallback = undefined;
+      this.committed();
+    }, this.fallbackMs);
+    this.fallback.unref();
+  }
+
   private async publishCoalesced(): Promise<void> {
     if (this.publishing) {
-      this.dirtyRemote = true;
+      this.publishAgain = true;
       return;
     }
     this.publishing = true;
     try {
       do {
-        this.dirtyRemote = false;
-        await this.publish().catch(() => undefined); // other replicas still poll; a lost signal only delays
-      } while (this.dirtyRemote);
+        this.publishAgain = false;
+        await this.publish().catch(() => undefined); // other replicas still poll: a lost signal only delays
+      } while (this.publishAgain);
     } finally {
       this.publishing = false;
     }
   }
-
-  private dirtyRemote = false;
 }

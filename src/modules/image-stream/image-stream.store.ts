@@ -162,13 +162,20 @@ export class ImageStreamStore {
 
   /** Runs `fn` in one transaction; with PGlite every query inside must use `tx`. */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction((tx) => fn(tx as unknown as Queryable));
-    } finally {
-      // Committed (or rolled back: then the signal only costs one empty read).
-      this.changes.flush();
-    }
+    let open: Queryable | undefined;
+    const result = await this.db.transaction((tx) => {
+      open = tx as unknown as Queryable;
+      this.ownTransactions.add(open);
+      return fn(open);
+    });
+    // Committed: wake the readers only now, so they can see the rows.
+    if (open && this.recordedIn.has(open)) this.changes.committed();
+    return result;
   }
+
+  /** Transactions opened by `transaction` (their commit is seen) and those of them that recorded changes. */
+  private readonly ownTransactions = new WeakSet<Queryable>();
+  private readonly recordedIn = new WeakSet<Queryable>();
 
   async get(namespace: string, name: string, q: Queryable = this.db): Promise<StoredStream | undefined> {
     const [row] = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where s.namespace = ${namespace} and s.name = ${name}`);
@@ -282,8 +289,9 @@ export class ImageStreamStore {
     await recordChange(
       q,
       { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object, previousLabels },
-      this.changes,
     );
+    if (this.ownTransactions.has(q)) this.recordedIn.add(q);
+    else this.changes.recordedElsewhere();
   }
 
   /** Per open transaction (weakly held: gone with it), the labels each replaced stream had before. */
