@@ -5,7 +5,10 @@ import { queryRows } from '../../../src/platform/database/connect.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { GraphQLClient } from '../../support/graphql-client.js';
 import { watchOverSse, watchOverWebSocket, type OpenWatch } from '../../support/watch-client.js';
+import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { AuthStore } from '../../../src/modules/auth/auth.store.js';
+import { hashToken } from '../../../src/modules/auth/token.rules.js';
 import type { SuiteContext } from '../harness.js';
 
 /** Watch through real clients: graphql-ws (and graphql-sse) against the running service. */
@@ -131,6 +134,20 @@ export function watchSuite(ctx: SuiteContext): void {
       const rv = await create(mine, 'shown');
       await w.received.changesCount(1);
       expect(summary(w)).toEqual([['ADDED', 'shown', rv]]);
+    });
+
+    it('refuses a caller without the right to watch, in a namespace or everywhere, with FORBIDDEN', async () => {
+      const token = `bob-${randomBytes(12).toString('hex')}`;
+      await new AuthStore(ctx.app.database.db).insert(hashToken(token), 'bob', [], null);
+      const ns = ctx.namespace('private');
+      await create(ns, 'secret');
+      for (const variables of [{ namespace: ns }, {}]) {
+        const w = watchOverWebSocket(ctx.app.url, token, variables);
+        open.push(w);
+        await w.received.until((r) => r.errors.length > 0, 'FORBIDDEN');
+        expect(w.received.errors[0].extensions?.code).toBe('FORBIDDEN');
+        expect(w.received.events).toEqual([]);
+      }
     });
 
     it('refuses a connection without a valid token and a malformed selector or version', async () => {
