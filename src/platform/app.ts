@@ -90,7 +90,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     async (req, res) => {
       const caller = await services.auth.authenticate(req.headers.authorization);
       // A slow SSE consumer has no close code to receive: its response is cut off.
-      return { caller, requestId: String(req.headers['x-request-id'] ?? randomUUID()), services, log, closeConnection: () => res.destroy() };
+      const reauthenticate = () => services.auth.authenticate(req.headers.authorization);
+      return { caller, requestId: String(req.headers['x-request-id'] ?? randomUUID()), services, log, closeConnection: () => res.destroy(), reauthenticate };
     },
     formatError,
   );
@@ -143,7 +144,8 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
           const caller = await services.auth.authenticate(header);
           const socket = ctx.extra.socket;
           const closeConnection = (pending: number) => socket.close(WATCH_SLOW_CONSUMER_CLOSE_CODE, `slow consumer: ${pending} events pending; resume from the last resourceVersion`.slice(0, 120));
-          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, closeConnection };
+          const reauthenticate = () => services.auth.authenticate(header);
+          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, closeConnection, reauthenticate };
           return true;
         } catch (e) {
           if (e instanceof UnauthenticatedError) return false;
@@ -152,6 +154,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       },
       context: (ctx) => ctx.extra.ctx!,
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, formatError),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
     },
     wss,
     config.IMAGESTREAMS_WS_KEEPALIVE,

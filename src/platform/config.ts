@@ -51,6 +51,8 @@ const configSchema = z.object({
   IMAGESTREAMS_WATCH_POLL_INTERVAL: duration('1s', 10),
   /** Events a subscriber may have waiting before it is cut off as a slow consumer. */
   IMAGESTREAMS_WATCH_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** How often an open watch re-checks its token (revocation, expiry, changed groups). */
+  IMAGESTREAMS_WATCH_REAUTH_INTERVAL: duration('30s', 10),
   IMAGESTREAMS_WS_KEEPALIVE: duration('12s', 100),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

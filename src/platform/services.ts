@@ -41,6 +41,7 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
     bookmarkIntervalMs: config.IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL,
     compactionIntervalMs: config.IMAGESTREAMS_WATCH_COMPACTION_INTERVAL,
     bufferLimit: config.IMAGESTREAMS_WATCH_BUFFER,
+    reauthIntervalMs: config.IMAGESTREAMS_WATCH_REAUTH_INTERVAL,
   }, log);
   return { auth, imageStreams, watch, changes };
 }

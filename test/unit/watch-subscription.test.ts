@@ -131,6 +131,19 @@ describe('WatchSubscription', () => {
     await ended;
   });
 
+  it('ends with the error as its last event when failed, dropping what was queued', async () => {
+    const { sub, log } = subscription({ bufferLimit: 5 });
+    sub.seed([], 0);
+    sub.goLive();
+    sub.offer(row(1));
+    const err = new Error('revoked');
+    sub.fail(err);
+    const last = await sub.next();
+    expect(last.value?.error).toBe(err);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+    expect(log.ended).toBe(1);
+  });
+
   it('completes after what is queued on graceful shutdown', async () => {
     const { sub } = subscription({ bufferLimit: 5 });
     sub.seed([], 0);

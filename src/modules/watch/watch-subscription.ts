@@ -40,9 +40,7 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
   private ended = false;
   private bookmarkDue = false;
   private bookmarkTimer?: NodeJS.Timeout;
-  private failure?: unknown;
   private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
-  private failed?: (reason: unknown) => void;
 
   constructor(private readonly opts: WatchSubscriptionOptions) {}
 
@@ -109,23 +107,26 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     this.wake();
   }
 
-  /** Start-up failed: the first `next` rejects with `err`. */
+  /**
+   * Ends the subscription with an error the client receives as the last
+   * event (as a GraphQL error, like EXPIRED), whatever was still queued.
+   */
   fail(err: unknown): void {
-    this.failure = err;
-    this.finish();
+    if (this.ended) return;
     this.queue.length = 0;
     this.head = 0;
-    if (this.failed) this.failed(err);
+    this.liveQueued = 0;
+    this.queue.push({ event: { type: 'BOOKMARK', object: null, resourceVersion: '', error: err }, live: false });
+    this.finish();
+    this.wake();
   }
 
   next(): Promise<IteratorResult<WatchEvent>> {
     const event = this.shift();
     if (event) return Promise.resolve({ value: event, done: false });
-    if (this.failure) return Promise.reject(this.failure);
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       this.waiter = resolve;
-      this.failed = reject;
     });
   }
 
@@ -176,10 +177,10 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     if (!waiter) return;
     const event = this.shift();
     if (event) {
-      this.waiter = this.failed = undefined;
+      this.waiter = undefined;
       waiter({ value: event, done: false });
     } else if (this.ended) {
-      this.waiter = this.failed = undefined;
+      this.waiter = undefined;
       waiter({ value: undefined, done: true });
     }
   }

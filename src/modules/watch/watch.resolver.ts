@@ -11,7 +11,7 @@ export class WatchResolver {
       'Changes to image streams. Without resourceVersion: an ADDED per current match first; with one: every change after it. ' +
       'A version older than the retention window fails with EXPIRED. BOOKMARK events carry the latest version to resume from.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, WatchArgs, RequestContext>) =>
-      context.services.watch.watchImageStreams(context.caller, args, { onSlowConsumer: context.closeConnection }),
+      context.services.watch.watchImageStreams(context.caller, args, { onSlowConsumer: context.closeConnection, reauthenticate: context.reauthenticate }),
   })
   watchImageStreams(
     @Root() event: WatchEvent,
@@ -20,6 +20,7 @@ export class WatchResolver {
     @Arg('labelSelector', () => String, { nullable: true }) _labelSelector?: string,
     @Arg('resourceVersion', () => String, { nullable: true }) _resourceVersion?: string,
   ): ImageStreamEvent {
+    if (event.error) throw event.error;
     return event as unknown as ImageStreamEvent;
   }
 }

@@ -26,6 +26,8 @@ export interface WatchEvent {
   type: WatchEventType;
   object: unknown;
   resourceVersion: string;
+  /** Set on the last event of a subscription that ends in error: the resolver raises it. */
+  error?: unknown;
 }
 
 export interface WatchFilter {

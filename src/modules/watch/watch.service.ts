@@ -21,6 +21,8 @@ export interface WatchArgs {
 export interface WatchHooks {
   /** Closes the subscriber's connection: it fell too far behind. */
   onSlowConsumer?: (pending: number) => void;
+  /** Authenticates the subscriber's credentials again (throws UNAUTHENTICATED once revoked or expired). */
+  reauthenticate?: () => Promise<Identity>;
 }
 
 export interface WatchConfig {
@@ -28,6 +30,7 @@ export interface WatchConfig {
   bookmarkIntervalMs: number;
   compactionIntervalMs: number;
   bufferLimit: number;
+  reauthIntervalMs: number;
 }
 
 const REPLAY_PAGE = 1000;
@@ -100,8 +103,11 @@ export class WatchService {
       if (start < horizon) throw new ExpiredError(`too old resource version: ${start} (${horizon})`);
     }
 
+    // The identity events are checked against: refreshed while the subscription lives.
+    let current = caller;
+    let reauth: NodeJS.Timeout | undefined;
     const sub: WatchSubscription = new WatchSubscription({
-      accepts: (row) => (this.visible(caller, row) ? classifyForWatch(filter, row) : null),
+      accepts: (row) => (this.visible(current, row) ? classifyForWatch(filter, row) : null),
       bufferLimit: this.config.bufferLimit,
       bookmarkIntervalMs: this.config.bookmarkIntervalMs,
       onSlowConsumer: (pending) => {
@@ -109,10 +115,21 @@ export class WatchService {
         hooks.onSlowConsumer?.(pending);
       },
       onEnd: () => {
+        if (reauth) clearInterval(reauth);
         this.feed.unregister(sub);
         this.active.delete(sub);
       },
     });
+    if (hooks.reauthenticate) {
+      const again = hooks.reauthenticate;
+      reauth = setInterval(() => {
+        again().then(
+          (identity) => void (current = identity),
+          (err) => sub.fail(err), // revoked or expired: the subscription ends with UNAUTHENTICATED
+        );
+      }, this.config.reauthIntervalMs);
+      reauth.unref();
+    }
     // Register before reading anything: every row after `fedAfter` reaches the subscription live.
     const fedAfter = this.feed.register(sub);
     this.active.add(sub);

@@ -13,4 +13,9 @@ export interface RequestContext {
    * connection, e.g. when a watch subscriber falls too far behind.
    */
   closeConnection?: (pending: number) => void;
+  /**
+   * Set by streaming transports: authenticates the connection's credentials
+   * again, so a long-lived subscription follows revocation and expiry.
+   */
+  reauthenticate?: () => Promise<Identity>;
 }

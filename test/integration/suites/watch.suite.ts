@@ -212,6 +212,7 @@ export function watchSuite(ctx: SuiteContext): void {
         IMAGESTREAMS_WATCH_RETENTION: '1s',
         IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: '1h',
         IMAGESTREAMS_WATCH_BUFFER: '4',
+        IMAGESTREAMS_WATCH_REAUTH_INTERVAL: '50ms',
       });
       client = new GraphQLClient(app.url, app.token);
     });
@@ -266,6 +267,22 @@ export function watchSuite(ctx: SuiteContext): void {
       await fromHorizon.received.changesCount(1);
       expect(fromHorizon.received.changes.map((e) => e.resourceVersion)).toEqual([live]);
       expect(fromHorizon.received.errors).toEqual([]);
+    });
+
+    it('ends a subscription with UNAUTHENTICATED once its token is revoked', async () => {
+      const token = `carol-${randomBytes(12).toString('hex')}`;
+      const store = new AuthStore(app.database.db);
+      await store.insert(hashToken(token), 'carol', ['system:masters'], null);
+      const ns = ctx.namespace('revoked');
+      const w = watchOverWebSocket(app.url, token, { namespace: ns });
+      open.push(w);
+      await create(ns, 'before', undefined, client);
+      await w.received.changesCount(1);
+      expect(await store.revokeByHash(hashToken(token))).toBe(true);
+      await w.received.until((r) => r.errors.length > 0 && r.completed, 'UNAUTHENTICATED and complete');
+      expect(w.received.errors[0].extensions?.code).toBe('UNAUTHENTICATED');
+      await create(ns, 'after', undefined, client);
+      expect(w.received.changes.map((e) => e.object.metadata.name)).toEqual(['before']);
     });
 
     it('closes a consumer that stops reading with code 1013 once its buffer is full', async () => {
