@@ -50,14 +50,14 @@ describe('WatchSubscription', () => {
     expect(await drain(sub, 4)).toEqual(['MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4', 'MODIFIED:5']);
   });
 
-  it('skips rows at or below the initial state', async () => {
+  it('skips rows at or below the initial state, which a bookmark at its version closes', async () => {
     const { sub } = subscription({ bufferLimit: 10 });
-    sub.seed([{ type: 'ADDED', object: {}, resourceVersion: '7' }], 7);
+    sub.seed([{ type: 'ADDED', object: {}, resourceVersion: '5' }], 7, { markEnd: true });
     sub.offer(row(6));
     sub.offer(row(7));
     sub.goLive();
     sub.offer(row(8));
-    expect(await drain(sub, 2)).toEqual(['ADDED:7', 'MODIFIED:8']);
+    expect(await drain(sub, 3)).toEqual(['ADDED:5', 'BOOKMARK:7', 'MODIFIED:8']);
   });
 
   it('ends a consumer that falls more than the buffer behind, and says so once', async () => {

@@ -53,9 +53,15 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     return this.queue.length - this.head + (this.held?.length ?? 0);
   }
 
-  /** Where the initial state stands: rows at or below `position` are already reflected. */
-  seed(initial: WatchEvent[], position: number): void {
+  /**
+   * Where the initial state stands: rows at or below `position` are already
+   * reflected. After a current-state start, a BOOKMARK at `position` ends the
+   * ADDED events: the objects' own versions may be older than the snapshot,
+   * and resuming from one of them would replay changes already seen.
+   */
+  seed(initial: WatchEvent[], position: number, opts: { markEnd?: boolean } = {}): void {
     for (const event of initial) this.queue.push({ event, live: false });
+    if (opts.markEnd) this.queue.push({ event: bookmarkEvent(position, { initialEventsEnd: true }), live: false });
     this.position = position;
     this.wake();
   }

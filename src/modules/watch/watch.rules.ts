@@ -77,13 +77,17 @@ export function toWatchEvent(row: ChangeRow, type: WatchEventType = row.type): W
  * A BOOKMARK carries only the version (§8.2); the GraphQL type needs its
  * non-null fields, so they are present and empty.
  */
-export function bookmarkEvent(resourceVersion: number): WatchEvent {
+export function bookmarkEvent(resourceVersion: number, opts: { initialEventsEnd?: boolean } = {}): WatchEvent {
   const rv = String(resourceVersion);
   return {
     type: 'BOOKMARK',
     resourceVersion: rv,
     object: {
-      metadata: { name: '', uid: '', resourceVersion: rv, creationTimestamp: '' },
+      metadata: {
+        name: '', uid: '', resourceVersion: rv, creationTimestamp: '',
+        // As Kubernetes marks the end of the initial ADDED events (§8.2).
+        ...(opts.initialEventsEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}),
+      },
       spec: { lookupPolicy: { local: false } },
       status: { dockerImageRepository: '' },
     },

@@ -141,7 +141,7 @@ export class WatchService {
           .map((s) => this.imageStreams.present(s))
           .filter((o) => this.visible(caller, { namespace: o.metadata.namespace, name: o.metadata.name }))
           .map((object): WatchEvent => ({ type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion }));
-        sub.seed(initial, snapshot.resourceVersion);
+        sub.seed(initial, snapshot.resourceVersion, { markEnd: true });
         from = snapshot.resourceVersion;
       } else {
         sub.seed([], start);

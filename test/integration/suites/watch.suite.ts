@@ -42,6 +42,8 @@ export function watchSuite(ctx: SuiteContext): void {
         ['ADDED', 'a', rvA],
         ['ADDED', 'b', rvB],
       ]);
+      await w.received.until((r) => r.events.length >= 3, 'the initial-events bookmark');
+      expect(w.received.events[2]).toMatchObject({ type: 'BOOKMARK', resourceVersion: rvB, object: { metadata: { resourceVersion: rvB } } });
       const rv1 = await patch(ns, 'a', { step: '1' });
       const rv2 = await remove(ns, 'b');
       const rv3 = await create(ns, 'c');
