@@ -18,6 +18,7 @@ import {
 } from './modules/image/image.resolver.js';
 import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.js';
 import { PruneResolver } from './modules/prune/prune.resolver.js';
+import { WatchResolver } from './modules/watch/watch.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
 export const resolvers = [
@@ -34,10 +35,25 @@ export const resolvers = [
   ImageStreamMappingResolver,
   PruneResolver,
   AuthResolver,
+  WatchResolver,
 ] as const;
 
+/**
+ * type-graphql insists on a PubSub once a schema has a subscription, but
+ * every subscription here brings its own `subscribe` (the change feed):
+ * topic-based subscriptions are deliberately unsupported.
+ */
+const noTopicPubSub = {
+  publish(): void {
+    throw new Error('topic-based subscriptions are not used: subscriptions read the change feed');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('topic-based subscriptions are not used: subscriptions read the change feed');
+  },
+};
+
 export async function buildAppSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [...resolvers], validate: false });
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub: noTopicPubSub });
   // The query limits and cost weights are part of the contract: published in the schema itself.
   return new GraphQLSchema({ ...schema.toConfig(), description: QUERY_LIMITS_DESCRIPTION });
 }

@@ -19,6 +19,7 @@ import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
 import { attachGraphqlWs } from './graphql/ws-server.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
+import { createSseHandler } from './http/sse-handler.js';
 import { StaticFiles, wantsHtml } from './http/static-files.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -41,6 +42,8 @@ export interface App {
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export { WATCH_SLOW_CONSUMER_CLOSE_CODE } from './graphql/ws-server.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -74,7 +77,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   }
   const metrics = createMetrics();
   if (database.poolStats) metrics.observePool(database.poolStats);
-  const services = createServices(database.db, config, log);
+  const CHANGES_CHANNEL = 'imagestreams_changes';
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL) });
+  await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
@@ -104,13 +109,26 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       throw e;
     }
   };
-  const graphql = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const graphqlHttp = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const sse = createSseHandler(
+    schema,
+    async (req, res) => {
+      const caller = await services.auth.authenticate(req.headers.authorization);
+      // A slow SSE consumer has no close code to receive: its response is cut off.
+      const reauthenticate = () => services.auth.authenticate(req.headers.authorization);
+      return { caller, requestId: String(req.headers['x-request-id'] ?? randomUUID()), services, log, loaders: createLoaders(services, caller), closeConnection: () => res.destroy(), reauthenticate };
+    },
+    formatError,
+  );
+  // GraphQL over SSE on the same path, chosen by `Accept: text/event-stream` (also served at /graphql/stream).
+  const graphql: Route = (req, res, url) => ((req.headers.accept ?? '').includes('text/event-stream') ? sse(req, res) : graphqlHttp(req, res, url));
 
   const ui = new StaticFiles(UI_FOLDER);
   const consolePage: Route = (req, res) => ui.send(req, res, 'index.html');
   const routes: Record<string, Route> = {
     // A browser navigating to the endpoint gets GraphiQL; every GraphQL request (POST, GET with ?query=) the executor.
     '/graphql': (req, res, url) => (wantsHtml(req, url) ? ui.send(req, res, 'graphiql.html') : graphql(req, res, url)),
+    '/graphql/stream': (req, res) => sse(req, res),
     '/console': consolePage,
     '/console/': consolePage,
     // Unauthenticated on purpose (README, "Metrics"): aggregate numbers only, no names of namespaces or streams.
@@ -170,6 +188,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const wsServer = attachGraphqlWs({
     server, schema, services, log, formatError,
     revalidateMs: config.IMAGESTREAMS_WS_REVALIDATE_SECONDS * 1000,
+    keepAliveMs: config.IMAGESTREAMS_WS_KEEPALIVE,
     onSocketOpen: (socket) => {
       metrics.websocketConnections.inc();
       socket.once('close', () => metrics.websocketConnections.dec());
@@ -189,6 +208,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const close = () =>
     (closing ??= (async () => {
       migrated = false; // readyz answers 503 while draining
+      // Subscriptions end with `complete` (not a dropped socket) before the sockets close.
+      await services.watch.stop();
+      await new Promise((r) => setImmediate(r));
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -28,6 +28,26 @@ const allowList = z
     }
   })
   .transform(parseAllowList);
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `250ms`, `10s`, `15m`, `1h` → milliseconds. */
+export function parseDuration(input: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(input.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
+const duration = (fallback: string, min = 1) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < min) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 10s, 15m or 1h${min > 1 ? ` (at least ${min}ms)` : ''}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -45,6 +65,17 @@ const configSchema = z.object({
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
   IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
+  IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),
+  IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL: duration('60s', 10),
+  IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: duration('1m', 100),
+  /** Safety net behind LISTEN/NOTIFY: each replica reads the log at least this often. */
+  IMAGESTREAMS_WATCH_POLL_INTERVAL: duration('1s', 10),
+  /** Events a subscriber may have waiting before it is cut off as a slow consumer. */
+  IMAGESTREAMS_WATCH_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** How often an open watch re-checks its token (revocation, expiry, changed groups). */
+  IMAGESTREAMS_WATCH_REAUTH_INTERVAL: duration('30s', 10),
+  IMAGESTREAMS_WS_KEEPALIVE: duration('12s', 100),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),

@@ -9,6 +9,8 @@ export interface WsConnection {
   connected: Promise<void>;
   /** Runs one operation to completion: its single result, or the errors it ended with. */
   execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult<T, unknown>>;
+  /** For subscriptions: the first result (or the errors), then unsubscribes. */
+  first<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<FormattedExecutionResult<T, unknown>>;
   dispose(): Promise<void>;
 }
 
@@ -52,6 +54,20 @@ export function connectWs(baseUrl: string, connectionParams: Record<string, unkn
             next: (r) => (result = r),
             error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)),
             complete: () => resolve(result ?? {}),
+          },
+        );
+      }),
+    first: <T>(query: string, variables?: Record<string, unknown>) =>
+      new Promise<FormattedExecutionResult<T, unknown>>((resolve, reject) => {
+        const stop = client.subscribe<T>(
+          { query, variables },
+          {
+            next: (r) => {
+              resolve(r);
+              stop();
+            },
+            error: (e) => (Array.isArray(e) ? resolve({ errors: e }) : reject(e)),
+            complete: () => resolve({}),
           },
         );
       }),

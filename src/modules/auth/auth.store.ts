@@ -59,7 +59,8 @@ export class AuthStore {
    */
   async ifNoTokenFor(user: string, fn: (q: Pick<Database, 'insert'>) => Promise<unknown>): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(715202612)`);
+      // Its own key: not the migration lock (715202611) nor the write-order lock (715202612).
+      await tx.execute(sql`select pg_advisory_xact_lock(715202613)`);
       const existing = await tx.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.user, user), isNull(apiTokens.revokedAt))).limit(1);
       if (existing.length) return false;
       await fn(tx);

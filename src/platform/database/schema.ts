@@ -125,6 +125,8 @@ export const changeLog = pgTable(
     namespace: text('namespace').notNull(),
     name: text('name').notNull(),
     object: jsonb('object').notNull(),
+    /** MODIFIED: the labels before the change, for label-selector watches ({} = none, null = not recorded). */
+    previousLabels: jsonb('previous_labels').$type<StringMap>(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [index('change_log_recorded_at').on(t.recordedAt)],

@@ -17,6 +17,14 @@ import { LIMIT_RULES, PARSE_OPTIONS, costWithVariables, isTokenLimitError, token
 /** graphql-ws's own code for "Forbidden": the socket's token no longer authenticates. */
 export const CLOSE_FORBIDDEN = 4403;
 
+/**
+ * WebSocket close code for a watch subscriber that fell more than
+ * IMAGESTREAMS_WATCH_BUFFER events behind: 1013 "Try Again Later" (RFC 6455
+ * registry), with a reason saying so; the client resumes from its last
+ * resourceVersion.
+ */
+export const WATCH_SLOW_CONSUMER_CLOSE_CODE = 1013;
+
 export interface GraphqlWsOptions {
   server: Server;
   schema: GraphQLSchema;
@@ -25,6 +33,8 @@ export interface GraphqlWsOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** How often open sockets re-check their token and reload their roles (other replicas may have revoked them). */
   revalidateMs: number;
+  /** graphql-ws keep-alive ping interval. */
+  keepAliveMs: number;
   /** Told of every socket the server accepts (connection gauges). */
   onSocketOpen?: (socket: WebSocket) => void;
 }
@@ -114,7 +124,21 @@ export function attachGraphqlWs(opts: GraphqlWsOptions): { dispose(): Promise<vo
         const tooCostly = costWithVariables(opts.schema, document, payload.variables ?? undefined);
         if (tooCostly) return [shaped(tooCostly)];
         // Fresh loaders per operation: a socket lives long, cached links would go stale.
-        const contextValue: RequestContext = { caller: connection.caller, requestId: randomUUID(), services, log, loaders: createLoaders(services, connection.caller) };
+        const contextValue: RequestContext = {
+          caller: connection.caller,
+          requestId: randomUUID(),
+          services,
+          log,
+          loaders: createLoaders(services, connection.caller),
+          closeConnection: (pending: number) =>
+            connection.socket.close(WATCH_SLOW_CONSUMER_CLOSE_CODE, `slow consumer: ${pending} events pending; resume from the last resourceVersion`.slice(0, 120)),
+          // Long-lived subscriptions follow revocation and role changes. A failure ends the
+          // subscription with UNAUTHENTICATED; the socket itself is closed by the next revalidation.
+          reauthenticate: async () => {
+            if (connection.caller.tokenId) Object.assign(connection.caller, await services.auth.reauthenticate(connection.caller.tokenId));
+            return connection.caller;
+          },
+        };
         return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       // Results leave with the same error shapes as over HTTP.
@@ -125,6 +149,7 @@ export function attachGraphqlWs(opts: GraphqlWsOptions): { dispose(): Promise<vo
       },
     },
     wss,
+    opts.keepAliveMs,
   );
 
   const offRevoked = services.auth.onTokenRevoked((tokenId) => {

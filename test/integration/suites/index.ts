@@ -11,6 +11,7 @@ import { tagHistorySuite } from './tag-history.suite.js';
 import { queryLimitsSuite } from './query-limits.suite.js';
 import { websocketAuthSuite } from './websocket-auth.suite.js';
 import { metricsSuite } from './metrics.suite.js';
+import { watchSuite } from './watch.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
@@ -25,6 +26,7 @@ export function runAllSuites(ctx: SuiteContext): void {
   queryLimitsSuite(ctx);
   websocketAuthSuite(ctx);
   metricsSuite(ctx);
+  watchSuite(ctx);
   // Last: pruning is cluster-wide.
   pruneSuite(ctx);
 }

@@ -188,6 +188,24 @@ export const MATRIX: MatrixRow[] = [
     expect: EDIT_AND_UP,
   },
 
+  // ---- watch ----------------------------------------------------------------
+  {
+    operation: 'Subscription.watchImageStreams',
+    variant: 'in a namespace',
+    doc: 'subscription($namespace: String) { watchImageStreams(namespace: $namespace) { type resourceVersion } }',
+    vars: async (f) => ({ namespace: f.ns, name: await named(f) }),
+    perform: firstOverWebSocket,
+    expect: VIEW_AND_UP,
+  },
+  {
+    operation: 'Subscription.watchImageStreams',
+    variant: 'in all namespaces (filtered)',
+    doc: 'subscription { watchImageStreams { type resourceVersion } }',
+    vars: () => ({}),
+    perform: firstOverWebSocket,
+    expect: ANY_AUTHENTICATED,
+  },
+
   // ---- identities and roles ------------------------------------------------
   { operation: 'Query.whoAmI', doc: WhoAmIDocument, vars: () => ({}), expect: ANY_AUTHENTICATED },
   { operation: 'Query.roleBindings', doc: RoleBindingsDocument, vars: (f) => ({ namespace: f.ns }), expect: ADMIN_AND_UP },
@@ -240,6 +258,20 @@ async function mapped(f: Fixture): Promise<{ istag: string; isimage: string; ima
   await f.admin.ok(CreateMappingDocument, vars);
   const image = vars.mapping.image.metadata.name;
   return { istag: `${stream}:latest`, isimage: `${stream}@${image}`, image };
+}
+
+/** A subscription's first result over graphql-ws as the caller: 'allowed' when it carries no errors. */
+async function firstOverWebSocket(caller: CallerHandle, vars: Record<string, unknown>, doc: string): Promise<Outcome | string> {
+  const ws = connectWs(caller.baseUrl, caller.token ? { authorization: `Bearer ${caller.token}` } : {});
+  try {
+    const ready = await Promise.race([ws.connected.then(() => true), ws.closed.then(() => false)]);
+    if (!ready) return (await ws.closed).code === 4403 ? 'UNAUTHENTICATED' : `closed ${(await ws.closed).code}`;
+    const { name: _unused, ...variables } = vars;
+    const result = await ws.first(doc, variables);
+    return result.errors?.length ? String(result.errors[0].extensions?.code) : 'allowed';
+  } finally {
+    await ws.dispose();
+  }
 }
 
 async function named(f: Fixture): Promise<string> {
