@@ -16,6 +16,7 @@ import {
 } from './modules/image/image.resolver.js';
 import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.js';
 import { PruneResolver } from './modules/prune/prune.resolver.js';
+import { ImageStreamImportResolver } from './modules/import/import.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
 export const resolvers = [
@@ -31,6 +32,7 @@ export const resolvers = [
   ImageStreamImageResolver,
   ImageStreamMappingResolver,
   PruneResolver,
+  ImageStreamImportResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {

@@ -171,6 +171,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await services.imports.close();
       await database.close();
     })());
 

@@ -44,6 +44,13 @@ const configSchema = z.object({
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
+  // The reference's default is 50; 0 means the default there too, -1 means every tag.
+  IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY: z.coerce
+    .number()
+    .int()
+    .min(-1, 'must be -1 (no limit) or more')
+    .default(50)
+    .transform((n) => (n === 0 ? 50 : n)),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),

@@ -11,6 +11,8 @@ import { ImageStore } from '../modules/image/image.store.js';
 import { MappingService } from '../modules/mapping/mapping.service.js';
 import { PruneService } from '../modules/prune/prune.service.js';
 import { SpecTagResolver } from '../modules/tag-history/spec-tag-resolver.js';
+import { ImportService } from '../modules/import/import.service.js';
+import { FetchGuard, RegistryClient } from '../registry/index.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
@@ -20,6 +22,7 @@ export interface Services {
   mappings: MappingService;
   imageStreamTags: ImageStreamTagService;
   prune: PruneService;
+  imports: ImportService;
 }
 
 export function createServices(db: Database, config: Config, log: Logger): Services {
@@ -41,5 +44,13 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
   const mappings = new MappingService(auth, imageStreams, streamStore, images, imageStore, { internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY }, log);
   const imageStreamTags = new ImageStreamTagService(auth, imageStreams, streamStore, imageStore, resolver);
   const prune = new PruneService(auth, imageStreams, streamStore, imageStore);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune };
+  const registry = new RegistryClient({
+    guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
+  });
+  const imports = new ImportService(auth, imageStreams, streamStore, images, imageStore, registry, {
+    defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
+    maxImagesPerRepository: config.IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY,
+    perRegistryConcurrency: 5,
+  });
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports };
 }
