@@ -17,6 +17,7 @@ import {
 import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.js';
 import { PruneResolver } from './modules/prune/prune.resolver.js';
 import { ImageStreamImportResolver } from './modules/import/import.resolver.js';
+import { PullSecretResolver } from './modules/pull-secret/pull-secret.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
 export const resolvers = [
@@ -33,6 +34,7 @@ export const resolvers = [
   ImageStreamMappingResolver,
   PruneResolver,
   ImageStreamImportResolver,
+  PullSecretResolver,
 ] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {

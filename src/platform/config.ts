@@ -51,6 +51,11 @@ const configSchema = z.object({
     .min(-1, 'must be -1 (no limit) or more')
     .default(50)
     .transform((n) => (n === 0 ? 50 : n)),
+  // Never logged: the key that seals pull secrets at rest (base64 of 32 bytes).
+  IMAGESTREAMS_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be the base64 encoding of exactly 32 bytes (e.g. `openssl rand -base64 32`)')
+    .optional(),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),

@@ -13,6 +13,10 @@ import { PruneService } from '../modules/prune/prune.service.js';
 import { SpecTagResolver } from '../modules/tag-history/spec-tag-resolver.js';
 import { ImportService } from '../modules/import/import.service.js';
 import { FetchGuard, RegistryClient } from '../registry/index.js';
+import { PullSecretService } from '../modules/pull-secret/pull-secret.service.js';
+import { PullSecretStore } from '../modules/pull-secret/pull-secret.store.js';
+import { SecretCipher } from '../modules/pull-secret/secret-cipher.js';
+import { loadSecretKey } from './secret-key.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
@@ -23,6 +27,7 @@ export interface Services {
   imageStreamTags: ImageStreamTagService;
   prune: PruneService;
   imports: ImportService;
+  pullSecrets: PullSecretService;
 }
 
 export function createServices(db: Database, config: Config, log: Logger): Services {
@@ -44,6 +49,7 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
   const mappings = new MappingService(auth, imageStreams, streamStore, images, imageStore, { internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY }, log);
   const imageStreamTags = new ImageStreamTagService(auth, imageStreams, streamStore, imageStore, resolver);
   const prune = new PruneService(auth, imageStreams, streamStore, imageStore);
+  const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
   const registry = new RegistryClient({
     guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
   });
@@ -51,6 +57,6 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
     defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
     maxImagesPerRepository: config.IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY,
     perRegistryConcurrency: 5,
-  });
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports };
+  }, pullSecrets);
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports, pullSecrets };
 }

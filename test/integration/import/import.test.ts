@@ -3,6 +3,7 @@ import { useSuiteContext } from '../harness.js';
 import { startRegistryFixtures } from '../../support/registry/fixtures.js';
 import { startCountingProxy } from '../../support/registry/counting-proxy.js';
 import { importSuite, type ImportFixtures } from './import.suite.js';
+import { pullSecretSuite } from './pull-secrets.suite.js';
 
 /** Imports against real registries, on both database drivers; the fixtures are shared. */
 let fixtures: ImportFixtures;
@@ -18,6 +19,8 @@ afterAll(async () => {
 const env = { IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: 'true' };
 for (const driver of ['pglite', 'postgres'] as const) {
   describe(`imports on ${driver}`, () => {
-    importSuite(useSuiteContext(driver, env), () => fixtures);
+    const ctx = useSuiteContext(driver, env);
+    importSuite(ctx, () => fixtures);
+    pullSecretSuite(ctx, () => fixtures);
   });
 }
