@@ -160,11 +160,13 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   log.info({ url: `${url}/graphql`, database: database.kind }, 'imagestreams is serving');
+  if (config.IMAGESTREAMS_BACKGROUND_IMPORTS) services.importWorker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       migrated = false; // readyz answers 503 while draining
+      await services.importWorker.stop();
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -29,6 +29,19 @@ const allowList = z
   })
   .transform(parseAllowList);
 
+/** `900`, `900s`, `15m`, `1h`, `500ms` → seconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((v) => /^\d+(\.\d+)?(ms|s|m|h)?$/.test(v), 'must be a duration such as 15m, 90s, 1h or 500ms')
+    .transform((v) => {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v)!;
+      const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? 's']!;
+      return Number(m[1]) * factor;
+    })
+    .refine((seconds) => seconds > 0, 'must be more than zero');
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -51,6 +64,9 @@ const configSchema = z.object({
     .min(-1, 'must be -1 (no limit) or more')
     .default(50)
     .transform((n) => (n === 0 ? 50 : n)),
+  IMAGESTREAMS_BACKGROUND_IMPORTS: flag('true'),
+  IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: duration('15m'),
+  IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   // Never logged: the key that seals pull secrets at rest (base64 of 32 bytes).
   IMAGESTREAMS_SECRET_KEY: z
     .string()

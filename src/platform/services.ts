@@ -12,6 +12,8 @@ import { MappingService } from '../modules/mapping/mapping.service.js';
 import { PruneService } from '../modules/prune/prune.service.js';
 import { SpecTagResolver } from '../modules/tag-history/spec-tag-resolver.js';
 import { ImportService } from '../modules/import/import.service.js';
+import { ImportJobStore } from '../modules/import/import-jobs.store.js';
+import { ImportWorker } from '../modules/import/import-worker.js';
 import { FetchGuard, RegistryClient } from '../registry/index.js';
 import { PullSecretService } from '../modules/pull-secret/pull-secret.service.js';
 import { PullSecretStore } from '../modules/pull-secret/pull-secret.store.js';
@@ -28,6 +30,8 @@ export interface Services {
   prune: PruneService;
   imports: ImportService;
   pullSecrets: PullSecretService;
+  /** Background imports (spec tags, scheduled); started by the app when enabled. */
+  importWorker: ImportWorker;
 }
 
 export function createServices(db: Database, config: Config, log: Logger): Services {
@@ -58,5 +62,11 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
     maxImagesPerRepository: config.IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY,
     perRegistryConcurrency: 5,
   }, pullSecrets);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports, pullSecrets };
+  const importWorker = new ImportWorker(new ImportJobStore(db), streamStore, imports, {
+    pollMs: 250,
+    scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL,
+    scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
+    concurrency: 5,
+  }, log);
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports, pullSecrets, importWorker };
 }

@@ -4,6 +4,7 @@ import { startRegistryFixtures } from '../../support/registry/fixtures.js';
 import { startCountingProxy } from '../../support/registry/counting-proxy.js';
 import { importSuite, type ImportFixtures } from './import.suite.js';
 import { pullSecretSuite } from './pull-secrets.suite.js';
+import { backgroundImportSuite } from './background.suite.js';
 
 /** Imports against real registries, on both database drivers; the fixtures are shared. */
 let fixtures: ImportFixtures;
@@ -22,5 +23,8 @@ for (const driver of ['pglite', 'postgres'] as const) {
     const ctx = useSuiteContext(driver, env);
     importSuite(ctx, () => fixtures);
     pullSecretSuite(ctx, () => fixtures);
+  });
+  describe(`background imports on ${driver}`, () => {
+    backgroundImportSuite(useSuiteContext(driver, { ...env, IMAGESTREAMS_BACKGROUND_IMPORTS: 'true' }), () => fixtures);
   });
 }

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  */
 export interface CountingProxy {
   host: string;
-  requests: Array<{ method: string; path: string }>;
+  requests: Array<{ method: string; path: string; at: number }>;
   /** Requests whose path contains `fragment` since the last reset. */
   count(fragment: string, method?: string): number;
   reset(): void;
@@ -19,7 +19,7 @@ export async function startCountingProxy(targetUrl: string): Promise<CountingPro
   const target = new URL(targetUrl);
   const requests: CountingProxy['requests'] = [];
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/' });
+    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', at: Date.now() });
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (up) => {
