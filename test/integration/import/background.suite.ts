@@ -83,5 +83,27 @@ export function backgroundImportSuite(ctx: SuiteContext, fixtures: () => ImportF
       expect(again.status.tags![0].items).toHaveLength(1);
       expect(again.status.tags![0].items![0].generation).toBe(again.spec.tags![0].generation);
     });
+
+    it('re-imports scheduled tags every interval, one manifest request per unchanged tag', async () => {
+      const ns = ctx.namespace('bg');
+      const { proxy } = fixtures();
+      // A repository only this test reads, so the proxy's counts are this test's.
+      const tag = ctx.driver === 'pglite' ? 'build-20' : 'build-21';
+      const path = `/fixtures/many-tags/manifests/${tag}`;
+      const from = `${proxy.host}/fixtures/many-tags:${tag}`;
+      await ctx.client.ok(CreateStreamDocument, {
+        namespace: ns,
+        imageStream: { metadata: { name: 'sched' }, spec: { tags: [{ name: 't', from: { kind: 'DockerImage', name: from }, importPolicy: { insecure: true, scheduled: true } }] } },
+      });
+      const gets = () => proxy.requests.filter((r) => r.method === 'GET' && r.path === `/v2${path}`);
+      await waitFor('three scheduled re-imports after the first', async () => (gets().length >= 4 ? true : undefined), 20_000);
+      const imported = (await stream(ns, 'sched'))!;
+      expect(imported.status.tags![0].items).toHaveLength(1);
+      // The config was read once, by the first import: re-imports of a stored digest stop at the manifest.
+      const config = proxy.requests.filter((r) => r.path.startsWith('/v2/fixtures/many-tags/blobs/') && r.at >= gets()[0].at);
+      expect(config.length).toBeLessThanOrEqual(1);
+      const times = gets().map((r) => r.at);
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThan(500);
+    });
   });
 }

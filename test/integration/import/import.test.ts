@@ -25,6 +25,6 @@ for (const driver of ['pglite', 'postgres'] as const) {
     pullSecretSuite(ctx, () => fixtures);
   });
   describe(`background imports on ${driver}`, () => {
-    backgroundImportSuite(useSuiteContext(driver, { ...env, IMAGESTREAMS_BACKGROUND_IMPORTS: 'true' }), () => fixtures);
+    backgroundImportSuite(useSuiteContext(driver, { ...env, IMAGESTREAMS_BACKGROUND_IMPORTS: 'true', IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: '1s' }), () => fixtures);
   });
 }
