@@ -3,8 +3,8 @@ import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } fro
 import {
   importFailureStatus,
   noCredentials,
-  parseDockerReference,
   repositoryOf,
+  tryParseDockerReference,
   type CredentialLookup,
   type RegistryClient,
 } from '../../registry/index.js';
@@ -138,9 +138,11 @@ export class ImportService {
     );
     const images = imageAttempts.map((a, idx): ImageImportStatus => {
       const i = imageSpecs[idx];
-      const ref = parseDockerReference(i.from.name);
-      const tag = ref.tag || (ref.digest ? '' : 'latest');
-      if (i.to) outcomes.push(outcome(i.to.name, i.from.name, i, a, true));
+      // `*` (a legacy value validation tolerates) parses as nothing; its fetch already failed.
+      const { ref } = tryParseDockerReference(i.from.name);
+      const tag = ref ? ref.tag || (ref.digest ? '' : 'latest') : '';
+      // A source that does not parse (`*`) gets no spec tag: the stream could not be stored with it.
+      if (i.to) outcomes.push(outcome(i.to.name, i.from.name, i, a, ref !== undefined));
       if ('failure' in a) return { status: a.failure };
       keep(a.fetched);
       return { status: { status: 'Success' }, image: a.fetched.image, tag, ...(a.fetched.manifests ? { manifests: a.fetched.manifests } : {}) };
@@ -160,7 +162,12 @@ export class ImportService {
         const ordered = prioritizeTags(tags);
         const { imported, additional } = splitByBulkLimit(ordered, this.config.maxImagesPerRepository);
         // Tags beyond the limit that spec.images already fetched are included after all (§5.3).
-        const fetchedByImages = new Set(imageSpecs.map((i) => parseDockerReference(i.from.name)).filter((r) => repositoryOf(r) === from && r.tag).map((r) => r.tag));
+        const fetchedByImages = new Set(
+          imageSpecs
+            .map((i) => tryParseDockerReference(i.from.name).ref)
+            .filter((r) => r && repositoryOf(r) === from && r.tag)
+            .map((r) => r!.tag),
+        );
         const take = [...imported, ...additional.filter((t) => fetchedByImages.has(t))];
         const rest = additional.filter((t) => !fetchedByImages.has(t));
         const mode = { insecure: repo.importPolicy.insecure, importMode: repo.importPolicy.importMode };

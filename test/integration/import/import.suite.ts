@@ -66,6 +66,16 @@ export function importSuite(ctx: SuiteContext, fixtures: () => ImportFixtures): 
       expect(notFound.image).toBeNull();
     });
 
+    it('a refused source (link-local, cloud metadata) fails fast with Forbidden and an import writes only its failure', async () => {
+      const ns = ctx.namespace('isi');
+      const res = await importImages(ns, { metadata: { name: 's' }, spec: { import: true, images: [image('169.254.169.254/latest/meta-data:x', { to: { name: 'meta' } }), image('*', { to: { name: 'star' } })] } });
+      const [meta, star] = res.importImages.status.images!;
+      expect(meta.status).toMatchObject({ status: 'Failure', reason: 'Forbidden', code: 403 });
+      expect(star.status).toMatchObject({ status: 'Failure', code: 500 });
+      const stream = res.importImages.status.import!;
+      expect(stream.status.tags?.find((t) => t.tag === 'meta')).toMatchObject({ items: null, conditions: [expect.objectContaining({ reason: 'Forbidden' })] });
+    });
+
     it('refuses invalid requests with INVALID and stores nothing', async () => {
       const ns = ctx.namespace('isi');
       const res = await ctx.client.request(ImportImagesDocument, { namespace: ns, import: { metadata: { name: 's' }, spec: { import: true } } });
