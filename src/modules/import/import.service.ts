@@ -261,14 +261,18 @@ function badCredentials(r: RunResult): boolean {
   return allStatuses(r).some(isBadCredentials);
 }
 
-/** The anonymous re-run wins, except where it is still Unauthorized: those keep the first answer. */
+/** The anonymous re-run wins, except where it is still Unauthorized: those keep the first answer (§5.1 step 6). */
 function mergeAnonymous(first: RunResult, anonymous: RunResult): RunResult {
-  const pick = (a: ImageImportStatus, f: ImageImportStatus | undefined) => (a.status.reason === 'Unauthorized' && f ? f : a);
-  const images = anonymous.images?.map((a, i) => pick(a, first.images?.[i]));
-  const repository = anonymous.repository && {
-    ...anonymous.repository,
-    ...(anonymous.repository.status.reason === 'Unauthorized' && first.repository ? first.repository : {}),
-  };
+  const keep = (a: ImageImportStatus, f: ImageImportStatus | undefined) => (a.status.reason === 'Unauthorized' && f ? f : a);
+  const images = anonymous.images?.map((a, i) => keep(a, first.images?.[i]));
+  let repository = anonymous.repository;
+  if (repository && first.repository) {
+    const firstImages = first.repository.images ?? [];
+    repository =
+      repository.status.reason === 'Unauthorized'
+        ? first.repository
+        : { ...repository, ...(repository.images ? { images: repository.images.map((a) => keep(a, firstImages.find((f) => f.tag === a.tag))) } : {}) };
+  }
   const outcomes = anonymous.outcomes.map((o) => {
     const f = first.outcomes.find((x) => x.tag === o.tag);
     return 'failure' in o.result && o.result.failure.reason === 'Unauthorized' && f ? f : o;
