@@ -4,7 +4,8 @@
 # the CNCF distribution registry (import tests push to and pull from it),
 # htpasswd (apache2-utils) for the registry fixture with Basic auth, kubectl
 # and openssl (the REST client tests drive kubectl over HTTPS with a
-# certificate they make).
+# certificate they make) and Debian's Chromium (browser tests drive it with
+# playwright-core; no browser download).
 # Already-present packages are left alone, so this is quick on a warm machine.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -7,22 +7,28 @@ import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import { createRestHandler } from '../rest/index.js';
 import { buildAppSchema } from '../schema.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './database/connect.js';
-import { DomainError, UnauthenticatedError } from './errors.js';
+import { DomainError } from './errors.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
+import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
+import { attachGraphqlWs } from './graphql/ws-server.js';
+import { metricsPlugin } from './graphql/metrics-plugin.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
+import { createSseHandler } from './http/sse-handler.js';
+import { StaticFiles, wantsHtml } from './http/static-files.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { runWithRequestId } from './request-scope.js';
 import { createServices, type Services } from './services.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+/** The web UI (GraphiQL and the console), built from console/ at install time. */
+export const UI_FOLDER = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 export interface App {
   server: Server;
@@ -30,11 +36,14 @@ export interface App {
   services: Services;
   database: DatabaseHandle;
   log: Logger;
+  metrics: Metrics;
   /** Set on first start when no token was configured: shown once, never stored. */
   bootstrapToken?: string;
   ready(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+export { WATCH_SLOW_CONSUMER_CLOSE_CODE } from './graphql/ws-server.js';
 
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -66,18 +75,28 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     await database.close().catch(() => undefined);
     throw e;
   }
-  const services = createServices(database.db, config, log);
+  const metrics = createMetrics();
+  if (database.poolStats) metrics.observePool(database.poolStats);
+  const CHANGES_CHANNEL = 'imagestreams_changes';
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL) });
+  await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
+  const formatError = createFormatError(log);
+  // Query limits (graphql-armor) on parse and validation; the same rules guard graphql-ws below.
   const apollo = new ApolloServer<RequestContext>({
     schema,
-    formatError: createFormatError(log),
+    formatError,
     includeStacktraceInErrorResponses: false,
+    validationRules: LIMIT_RULES,
+    parseOptions: PARSE_OPTIONS,
     // Cache-control wraps every field resolver (about 60% of the executor's time on
     // stream payloads) and we send no cache hints; the landing page would load from a
     // CDN, which many deployments cannot reach.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    // (GraphiQL is served from our own build instead: see the /graphql route.)
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ...LIMIT_PLUGINS, metricsPlugin(metrics)],
+    allowBatchedHttpRequests: false,
   });
   await apollo.start();
 
@@ -90,12 +109,45 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       throw e;
     }
   };
-  const graphql = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const graphqlHttp = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const sse = createSseHandler(
+    schema,
+    async (req, res) => {
+      const caller = await services.auth.authenticate(req.headers.authorization);
+      // A slow SSE consumer has no close code to receive: its response is cut off.
+      const reauthenticate = () => services.auth.authenticate(req.headers.authorization);
+      return { caller, requestId: String(req.headers['x-request-id'] ?? randomUUID()), services, log, loaders: createLoaders(services, caller), closeConnection: () => res.destroy(), reauthenticate };
+    },
+    formatError,
+  );
+  // GraphQL over SSE on the same path, chosen by `Accept: text/event-stream` (also served at /graphql/stream).
+  const graphql: Route = (req, res, url) => ((req.headers.accept ?? '').includes('text/event-stream') ? sse(req, res) : graphqlHttp(req, res, url));
 
+  const ui = new StaticFiles(UI_FOLDER);
+  const consolePage: Route = (req, res) => ui.send(req, res, 'index.html');
   const routes: Record<string, Route> = {
-    '/graphql': graphql,
+    // A browser navigating to the endpoint gets GraphiQL; every GraphQL request (POST, GET with ?query=) the executor.
+    '/graphql': (req, res, url) => (wantsHtml(req, url) ? ui.send(req, res, 'graphiql.html') : graphql(req, res, url)),
+    '/graphql/stream': (req, res) => sse(req, res),
+    '/console': consolePage,
+    '/console/': consolePage,
+    // Unauthenticated on purpose (README, "Metrics"): aggregate numbers only, no names of namespaces or streams.
+    '/metrics': async (_req, res) => {
+      const { contentType, body } = await metrics.scrape();
+      res.setHeader('content-type', contentType);
+      res.setHeader('cache-control', 'no-store');
+      res.end(body);
+    },
     '/healthz': (_req, res) => json(res, 200, { status: 'ok' }),
     '/readyz': async (_req, res) => json(res, (await ready()) ? 200 : 503, { status: (await ready()) ? 'ok' : 'unavailable' }),
+  };
+  /** Routes owning every path under a prefix; the key doubles as the metrics route label. */
+  const prefixRoutes: Array<[string, Route]> = [['/console/', (req, res, url) => ui.send(req, res, url.pathname.slice('/console/'.length))]];
+  const findRoute = (path: string): [string, Route] | undefined => {
+    const exact = routes[path];
+    if (exact) return [path, exact];
+    const prefixed = prefixRoutes.find(([prefix]) => path.startsWith(prefix));
+    return prefixed && [`${prefixed[0]}*`, prefixed[1]];
   };
 
   const rest = createRestHandler(services, log);
@@ -115,7 +167,11 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     res.setHeader('x-request-id', requestId);
     runWithRequestId(requestId, async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = routes[url.pathname];
+      const found = findRoute(url.pathname);
+      const route = found?.[1];
+      // Labelled by route key, never the raw path: unknown paths all count as one series.
+      const timer = metrics.httpRequestDuration.startTimer({ route: found?.[0] ?? 'unmatched', method: req.method ?? 'GET' });
+      res.once('close', () => timer({ status: String(res.statusCode) }));
       try {
         if (!route && (await rest(req, res, url, requestId))) return;
         if (!route) return json(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
@@ -129,28 +185,15 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   };
   const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
 
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 3 * 1024 * 1024 });
-  const wsServer = useServer<Record<string, unknown>, { ctx?: RequestContext }>(
-    {
-      schema,
-      // The token travels in connection_init: a socket that cannot authenticate is closed before any operation.
-      onConnect: async (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const header = typeof params.authorization === 'string' ? params.authorization : typeof params.token === 'string' ? `Bearer ${params.token}` : undefined;
-        try {
-          const caller = await services.auth.authenticate(header);
-          ctx.extra.ctx = { caller, requestId: randomUUID(), services, log, loaders: createLoaders(services, caller) };
-          return true;
-        } catch (e) {
-          if (e instanceof UnauthenticatedError) return false;
-          throw e;
-        }
-      },
-      // Fresh loaders per operation: a socket lives long, cached links would go stale.
-      context: (ctx) => ({ ...ctx.extra.ctx!, loaders: createLoaders(services, ctx.extra.ctx!.caller) }),
+  const wsServer = attachGraphqlWs({
+    server, schema, services, log, formatError,
+    revalidateMs: config.IMAGESTREAMS_WS_REVALIDATE_SECONDS * 1000,
+    keepAliveMs: config.IMAGESTREAMS_WS_KEEPALIVE,
+    onSocketOpen: (socket) => {
+      metrics.websocketConnections.inc();
+      socket.once('close', () => metrics.websocketConnections.dec());
     },
-    wss,
-  );
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -166,6 +209,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const close = () =>
     (closing ??= (async () => {
       migrated = false; // readyz answers 503 while draining
+      // Subscriptions end with `complete` (not a dropped socket) before the sockets close.
+      await services.watch.stop();
+      await new Promise((r) => setImmediate(r));
       await services.importWorker.stop();
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
@@ -177,5 +223,5 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       await database.close();
     })());
 
-  return { server, url, services, database, log, bootstrapToken, ready, close };
+  return { server, url, services, database, log, metrics, bootstrapToken, ready, close };
 }

@@ -28,19 +28,26 @@ const allowList = z
     }
   })
   .transform(parseAllowList);
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
-/** `900`, `900s`, `15m`, `1h`, `500ms` → seconds. */
-const duration = (fallback: string) =>
+/** `250ms`, `10s`, `15m`, `1h` → milliseconds. */
+export function parseDuration(input: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(input.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
+
+const duration = (fallback: string, min = 1) =>
   z
     .string()
     .default(fallback)
-    .refine((v) => /^\d+(\.\d+)?(ms|s|m|h)?$/.test(v), 'must be a duration such as 15m, 90s, 1h or 500ms')
-    .transform((v) => {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v)!;
-      const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? 's']!;
-      return Number(m[1]) * factor;
-    })
-    .refine((seconds) => seconds > 0, 'must be more than zero');
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < min) {
+        ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 10s, 15m or 1h${min > 1 ? ` (at least ${min}ms)` : ''}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -57,6 +64,18 @@ const configSchema = z.object({
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
+  IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
+  /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
+  IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),
+  IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL: duration('60s', 10),
+  IMAGESTREAMS_WATCH_COMPACTION_INTERVAL: duration('1m', 100),
+  /** Safety net behind LISTEN/NOTIFY: each replica reads the log at least this often. */
+  IMAGESTREAMS_WATCH_POLL_INTERVAL: duration('1s', 10),
+  /** Events a subscriber may have waiting before it is cut off as a slow consumer. */
+  IMAGESTREAMS_WATCH_BUFFER: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** How often an open watch re-checks its token (revocation, expiry, changed groups). */
+  IMAGESTREAMS_WATCH_REAUTH_INTERVAL: duration('30s', 10),
+  IMAGESTREAMS_WS_KEEPALIVE: duration('12s', 100),
   // The reference's default is 50; 0 means the default there too, -1 means every tag.
   IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY: z.coerce
     .number()
@@ -65,7 +84,7 @@ const configSchema = z.object({
     .default(50)
     .transform((n) => (n === 0 ? 50 : n)),
   IMAGESTREAMS_BACKGROUND_IMPORTS: flag('true'),
-  IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: duration('15m'),
+  IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: duration('15m', 100),
   IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   // Never logged: the key that seals pull secrets at rest (base64 of 32 bytes).
   IMAGESTREAMS_SECRET_KEY: z

@@ -11,6 +11,10 @@ import { ImageStore } from '../modules/image/image.store.js';
 import { MappingService } from '../modules/mapping/mapping.service.js';
 import { PruneService } from '../modules/prune/prune.service.js';
 import { SpecTagResolver } from '../modules/tag-history/spec-tag-resolver.js';
+import { ChangeFeed } from '../modules/watch/change-feed.js';
+import { WatchService } from '../modules/watch/watch.service.js';
+import { WatchStore } from '../modules/watch/watch.store.js';
+import { ChangeSignal } from './change-log.js';
 import { ImportService } from '../modules/import/import.service.js';
 import { ImportJobStore } from '../modules/import/import-jobs.store.js';
 import { ImportWorker } from '../modules/import/import-worker.js';
@@ -28,15 +32,24 @@ export interface Services {
   mappings: MappingService;
   imageStreamTags: ImageStreamTagService;
   prune: PruneService;
+  watch: WatchService;
+  /** Rung after every committed change: wakes this process's change feed and publishes to the other replicas. */
+  changes: ChangeSignal;
   imports: ImportService;
   pullSecrets: PullSecretService;
   /** Background imports (spec tags, scheduled); started by the app when enabled. */
   importWorker: ImportWorker;
 }
 
-export function createServices(db: Database, config: Config, log: Logger): Services {
+export interface ServiceOptions {
+  /** Publishes "new change-log rows exist" to other replicas (NOTIFY); none on PGlite. */
+  publishChanges?: () => Promise<void>;
+}
+
+export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions = {}): Services {
   const auth = new AuthService(new AuthStore(db), log);
-  const streamStore = new ImageStreamStore(db);
+  const changes = new ChangeSignal(opts.publishChanges);
+  const streamStore = new ImageStreamStore(db, changes);
   const imageStore = new ImageStore(db);
   const resolver = new SpecTagResolver(streamStore, imageStore, auth, config.IMAGESTREAMS_INTERNAL_REGISTRY);
   const imageStreams = new ImageStreamService(
@@ -53,6 +66,16 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
   const mappings = new MappingService(auth, imageStreams, streamStore, images, imageStore, { internalRegistry: config.IMAGESTREAMS_INTERNAL_REGISTRY }, log);
   const imageStreamTags = new ImageStreamTagService(auth, imageStreams, streamStore, imageStore, resolver);
   const prune = new PruneService(auth, imageStreams, streamStore, imageStore);
+  const watchStore = new WatchStore(db, streamStore);
+  const feed = new ChangeFeed(watchStore, log, { pollIntervalMs: config.IMAGESTREAMS_WATCH_POLL_INTERVAL });
+  changes.onSignal(() => feed.poke());
+  const watch = new WatchService(watchStore, feed, auth, imageStreams, {
+    retentionMs: config.IMAGESTREAMS_WATCH_RETENTION,
+    bookmarkIntervalMs: config.IMAGESTREAMS_WATCH_BOOKMARK_INTERVAL,
+    compactionIntervalMs: config.IMAGESTREAMS_WATCH_COMPACTION_INTERVAL,
+    bufferLimit: config.IMAGESTREAMS_WATCH_BUFFER,
+    reauthIntervalMs: config.IMAGESTREAMS_WATCH_REAUTH_INTERVAL,
+  }, log);
   const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
   const registry = new RegistryClient({
     guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
@@ -64,9 +87,9 @@ export function createServices(db: Database, config: Config, log: Logger): Servi
   }, pullSecrets);
   const importWorker = new ImportWorker(new ImportJobStore(db), streamStore, imports, {
     pollMs: 250,
-    scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL,
+    scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL / 1000,
     scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
     concurrency: 5,
   }, log);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, imports, pullSecrets, importWorker };
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
 }

@@ -21,10 +21,10 @@ export class GraphQLClient {
     return new GraphQLClient(this.baseUrl, token);
   }
 
-  async request<TData, TVars>(doc: TypedDocumentNode<TData, TVars> | string, variables?: TVars): Promise<GraphQLResponse<TData>> {
+  async request<TData, TVars>(doc: TypedDocumentNode<TData, TVars> | string, variables?: TVars, headers: Record<string, string> = {}): Promise<GraphQLResponse<TData>> {
     const res = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers },
       body: JSON.stringify({ query: typeof doc === 'string' ? doc : print(doc), variables }),
     });
     const body = (await res.json()) as Omit<GraphQLResponse<TData>, 'status'>;
@@ -32,8 +32,8 @@ export class GraphQLClient {
   }
 
   /** For calls that must succeed: returns data or fails the test with the errors. */
-  async ok<TData, TVars>(doc: TypedDocumentNode<TData, TVars> | string, variables?: TVars): Promise<TData> {
-    const res = await this.request(doc, variables);
+  async ok<TData, TVars>(doc: TypedDocumentNode<TData, TVars> | string, variables?: TVars, headers?: Record<string, string>): Promise<TData> {
+    const res = await this.request(doc, variables, headers);
     if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
     return res.data;
   }

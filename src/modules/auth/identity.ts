@@ -1,12 +1,22 @@
+import { CLUSTER_ADMIN_GROUP, type NamespaceGrant } from './roles.rules.js';
+
+export { CLUSTER_ADMIN_GROUP };
+
 /** Who is calling. Every service method takes one. */
 export interface Identity {
   user: string;
   groups: string[];
+  /**
+   * The caller's namespace roles (bound to the user or one of its groups),
+   * loaded once by `authenticate()` so a request makes one query for its
+   * rights however many checks it runs. Absent = none.
+   */
+  grants?: NamespaceGrant[];
+  /** The id (not the secret) of the token this identity came from; absent for the service itself. */
+  tokenId?: string;
 }
 
-/** Members of this group hold cluster-admin (as in Kubernetes). */
-export const CLUSTER_ADMIN_GROUP = 'system:masters';
 export const BOOTSTRAP_ADMIN_USER = 'system:admin';
 
-/** For the service's own background work (scheduled imports, compaction). */
+/** For the service's own background work (scheduled imports, compaction) and the operator's CLI. */
 export const SYSTEM_IDENTITY: Identity = { user: 'system:imagestreams', groups: [CLUSTER_ADMIN_GROUP] };

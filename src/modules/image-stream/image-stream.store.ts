@@ -1,7 +1,14 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../../platform/database/connect.js';
 import { imageStreams, specTags, statusTags, tagConditions, tagEvents } from '../../platform/database/schema.js';
-import { recordChange, type ChangeEventType } from '../../platform/change-log.js';
+import {
+  ChangeSignal,
+  latestCommittedVersion,
+  lockWriteOrder,
+  recordChange,
+  takeResourceVersion,
+  type ChangeEventType,
+} from '../../platform/change-log.js';
 import type { FieldRequirement } from './field-selector.rules.js';
 import type { ImageStream, NamedTagEventList, TagReference } from './image-stream.model.js';
 import type { LabelRequirement } from './label-selector.rules.js';
@@ -147,12 +154,28 @@ function filterCondition(f: StreamFilter): SQL | undefined {
 }
 
 export class ImageStreamStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Told about every recorded change, and again once its transaction committed (watch fan-out). */
+    private readonly changes: ChangeSignal = new ChangeSignal(),
+  ) {}
 
   /** Runs `fn` in one transaction; with PGlite every query inside must use `tx`. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(tx as unknown as Queryable));
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    let open: Queryable | undefined;
+    const result = await this.db.transaction((tx) => {
+      open = tx as unknown as Queryable;
+      this.ownTransactions.add(open);
+      return fn(open);
+    });
+    // Committed: wake the readers only now, so they can see the rows.
+    if (open && this.recordedIn.has(open)) this.changes.committed();
+    return result;
   }
+
+  /** Transactions opened by `transaction` (their commit is seen) and those of them that recorded changes. */
+  private readonly ownTransactions = new WeakSet<Queryable>();
+  private readonly recordedIn = new WeakSet<Queryable>();
 
   async get(namespace: string, name: string, q: Queryable = this.db): Promise<StoredStream | undefined> {
     const [row] = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where s.namespace = ${namespace} and s.name = ${name}`);
@@ -171,6 +194,8 @@ export class ImageStreamStore {
 
   /** Locks the row for the rest of the transaction (read-modify-write without lost updates). */
   async getForUpdate(q: Queryable, namespace: string, name: string): Promise<StoredStream | undefined> {
+    // The write-order lock before the row lock, as every writer takes them (see lockWriteOrder).
+    await lockWriteOrder(q);
     // Lock first, read second: under READ COMMITTED a locking SELECT that
     // waited re-reads only the locked row, while its subqueries (tags,
     // events) keep the snapshot taken before the wait, i.e. a stale status.
@@ -197,10 +222,12 @@ export class ImageStreamStore {
     return Number(row.n);
   }
 
-  /** The newest resourceVersion handed out: what a list reports as its own version. */
+  /**
+   * The newest committed resourceVersion: what a list reports as its own
+   * version. Read before the list, so a watch resumed from it misses nothing.
+   */
   async currentResourceVersion(q: Queryable = this.db): Promise<string> {
-    const [row] = await queryRows<{ rv: string | number }>(q, sql`select case when is_called then last_value else 0 end as rv from resource_version_seq`);
-    return String(row.rv);
+    return String(await latestCommittedVersion(q));
   }
 
   /** The oldest change the change log still holds; undefined while it holds none. */
@@ -209,9 +236,9 @@ export class ImageStreamStore {
     return row?.rv === null || row?.rv === undefined ? undefined : Number(row.rv);
   }
 
+  /** Every write takes its version here: this also orders commits by version (see takeResourceVersion). */
   async nextResourceVersion(q: Queryable): Promise<number> {
-    const [row] = await queryRows<{ rv: string | number }>(q, sql`select nextval('resource_version_seq') as rv`);
-    return Number(row.rv);
+    return takeResourceVersion(q);
   }
 
   /** Inserts a new stream; the caller has set uid, timestamps, generation. */
@@ -240,6 +267,12 @@ export class ImageStreamStore {
    */
   async replace(q: Queryable, stream: StoredStream, expected: string): Promise<StoredStream | undefined> {
     const rv = await this.nextResourceVersion(q);
+    // Under the write-order lock nobody else can change the row now: these are the labels before this change.
+    const [before] = await queryRows<{ labels: Record<string, string> | null }>(
+      q,
+      sql`select labels from image_streams where uid = ${stream.metadata.uid} and resource_version = ${Number(expected)}`,
+    );
+    if (before) this.rememberPreviousLabels(q, stream.metadata.uid, before.labels ?? {});
     const updated = await q
       .update(imageStreams)
       .set({
@@ -266,8 +299,29 @@ export class ImageStreamStore {
     return rv;
   }
 
+  /**
+   * Records a change in the log. A MODIFIED change also records the labels
+   * the object had before (remembered by `replace` in the same transaction),
+   * so a label-selector watch can tell "started matching" (ADDED) and
+   * "stopped matching" (DELETED) from a plain MODIFIED, as Kubernetes does.
+   */
   async recordChange(q: Queryable, type: ChangeEventType, object: ImageStream): Promise<void> {
-    await recordChange(q, { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object });
+    const previousLabels = type === 'MODIFIED' ? this.previousLabels.get(q)?.get(object.metadata.uid) : undefined;
+    await recordChange(
+      q,
+      { type, resource: 'imagestreams', namespace: object.metadata.namespace, name: object.metadata.name, resourceVersion: Number(object.metadata.resourceVersion), object, previousLabels },
+    );
+    if (this.ownTransactions.has(q)) this.recordedIn.add(q);
+    else this.changes.recordedElsewhere();
+  }
+
+  /** Per open transaction (weakly held: gone with it), the labels each replaced stream had before. */
+  private readonly previousLabels = new WeakMap<Queryable, Map<string, Record<string, string>>>();
+
+  private rememberPreviousLabels(q: Queryable, uid: string, labels: Record<string, string>): void {
+    let byUid = this.previousLabels.get(q);
+    if (!byUid) this.previousLabels.set(q, (byUid = new Map()));
+    byUid.set(uid, labels);
   }
 
   private async insertChildren(q: Queryable, stream: StoredStream): Promise<void> {

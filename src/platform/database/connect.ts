@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { PoolStats } from '../metrics.js';
 import * as schema from './schema.js';
 import { StatementCounter } from './statement-counter.js';
 
@@ -16,6 +17,16 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Connection pool figures for metrics; absent on PGlite, which has one in-process connection. */
+  poolStats?: () => PoolStats;
+  /**
+   * Cross-process signals (Postgres LISTEN/NOTIFY). `listen` holds ONE
+   * dedicated connection, reconnecting on loss (and calling `onSignal` then,
+   * as signals may have been missed). PGlite lives in one process: both are
+   * no-ops there and the in-process ChangeSignal does the work.
+   */
+  notify(channel: string): Promise<void>;
+  listen(channel: string, onSignal: () => void, onError?: (err: unknown) => void): Promise<() => Promise<void>>;
 }
 
 export interface DatabaseOptions {
@@ -45,6 +56,57 @@ async function connectPostgres(url: string, opts: DatabaseOptions): Promise<Data
     migrate: () => migratePostgresWithLock(pool, opts.migrationsFolder),
     ping: async () => void (await pool.query('select 1')),
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    notify: async (channel) => void (await pool.query('select pg_notify($1, $2)', [channel, ''])),
+    listen: (channel, onSignal, onError) => listenPostgres(pg.default, url, channel, onSignal, onError),
+  };
+}
+
+async function listenPostgres(
+  pg: typeof import('pg').default,
+  url: string,
+  channel: string,
+  onSignal: () => void,
+  onError: (err: unknown) => void = () => undefined,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: import('pg').Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 100;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (msg) => msg.channel === channel && onSignal());
+    c.on('error', (err) => {
+      onError(err);
+      void c.end().catch(() => undefined);
+    });
+    c.on('end', () => {
+      if (client === c) client = undefined;
+      if (!stopped) schedule();
+    });
+    await c.connect();
+    await c.query(`listen "${channel.replace(/"/g, '""')}"`);
+    client = c;
+    delay = 100;
+    onSignal(); // anything committed while we were not listening
+  };
+  const schedule = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch((err) => {
+        onError(err);
+        delay = Math.min(delay * 2, 5_000);
+        schedule();
+      });
+    }, delay);
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
 
@@ -65,6 +127,8 @@ async function connectPglite(dataDir: string, opts: DatabaseOptions): Promise<Da
     migrate: () => migratePglite(liteDb, opts.migrationsFolder),
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
+    notify: async () => undefined,
+    listen: async () => async () => undefined,
   };
 }
 

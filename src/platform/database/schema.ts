@@ -125,6 +125,8 @@ export const changeLog = pgTable(
     namespace: text('namespace').notNull(),
     name: text('name').notNull(),
     object: jsonb('object').notNull(),
+    /** MODIFIED: the labels before the change, for label-selector watches ({} = none, null = not recorded). */
+    previousLabels: jsonb('previous_labels').$type<StringMap>(),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [index('change_log_recorded_at').on(t.recordedAt)],
@@ -217,6 +219,30 @@ export const imageSignatures = pgTable(
     issuedTo: jsonb('issued_to').$type<Record<string, string>>(),
   },
   (t) => [primaryKey({ columns: [t.imageName, t.name] })],
+);
+
+/**
+ * Namespace role bindings (the reference's RoleBinding to a bootstrap
+ * ClusterRole, reduced to what this API needs): `role` in `namespace` for a
+ * user or a group. cluster-admin is not bound here: it is the
+ * `system:masters` group carried by a token.
+ */
+export const roleBindings = pgTable(
+  'role_bindings',
+  {
+    id: uuid('id').primaryKey(),
+    namespace: text('namespace').notNull(),
+    role: text('role').notNull(),
+    /** 'User' or 'Group', as an RBAC subject kind. */
+    subjectKind: text('subject_kind').notNull(),
+    subjectName: text('subject_name').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('role_bindings_unique').on(t.namespace, t.role, t.subjectKind, t.subjectName),
+    // authenticate() loads every binding of one user and their groups in one query.
+    index('role_bindings_subject').on(t.subjectKind, t.subjectName),
+  ],
 );
 
 /**

@@ -11,4 +11,14 @@ export interface RequestContext {
   log: Logger;
   /** Batch loaders of this operation (links without N+1). */
   loaders: Loaders;
+  /**
+   * Set by streaming transports (WebSocket, SSE): ends the client's
+   * connection, e.g. when a watch subscriber falls too far behind.
+   */
+  closeConnection?: (pending: number) => void;
+  /**
+   * Set by streaming transports: authenticates the connection's credentials
+   * again, so a long-lived subscription follows revocation and expiry.
+   */
+  reauthenticate?: () => Promise<Identity>;
 }

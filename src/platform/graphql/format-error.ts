@@ -1,7 +1,8 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { BadRequestError, DomainError, InternalError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isTokenLimitError, tokenLimitError } from './limits.js';
 import { currentRequestId } from '../request-scope.js';
 
 /** Apollo's and graphql-js's own codes for a request the client got wrong. */
@@ -25,7 +26,10 @@ const PASS_THROUGH: ReadonlySet<ErrorCode> = new Set(['UNAUTHENTICATED', 'TOO_CO
  */
 export function createFormatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    let original = unwrapResolverError(error);
+    // Validation rules (query limits) carry their domain error as the cause of Apollo's wrapper.
+    if (original instanceof GraphQLError && original.originalError instanceof DomainError) original = original.originalError;
+    if (formatted.extensions?.code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) original = tokenLimitError();
     const base = { message: formatted.message, ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (original instanceof DomainError) {
       const status = original.toStatus();

@@ -51,9 +51,10 @@ export function graphWalkSuite(ctx: SuiteContext): void {
   }
 
   async function statementsFor(namespace: string): Promise<{ statements: number; events: number; signatures: number }> {
-    const before = ctx.app.database.statements.count;
-    const data = await ctx.client.ok(GraphWalkDocument, { namespace, first: 1000 });
-    const statements = ctx.app.database.statements.count - before;
+    const requestId = `walk-${namespace}-${Date.now()}`;
+    ctx.app.database.statements.track(requestId);
+    const data = await ctx.client.ok(GraphWalkDocument, { namespace, first: 100 }, { 'x-request-id': requestId });
+    const statements = ctx.app.database.statements.countFor(requestId);
     let events = 0;
     let signatures = 0;
     for (const s of data.imageStreams.nodes) {

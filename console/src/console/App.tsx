@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'react';
+import { RequestFailed } from '../shared/client';
+import { forgetToken, readToken, saveToken } from '../shared/session';
+import { loadNamespaces, loadStream, type Namespace, type StreamDetail } from './data';
+import { useStreamChanges } from './live';
+import { NamespaceList, type Selection } from './NamespaceList';
+import { SignIn } from './SignIn';
+import { StreamView } from './StreamView';
+
+function selectionFromHash(): Selection | undefined {
+  const [namespace, name] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return namespace && name ? { namespace, name } : undefined;
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function App() {
+  const [token, setToken] = useState(readToken);
+  const [signInError, setSignInError] = useState<string>();
+
+  const signIn = async (candidate: string) => {
+    try {
+      await loadNamespaces(candidate); // proves the token before keeping it
+      saveToken(candidate);
+      setSignInError(undefined);
+      setToken(candidate);
+    } catch (e) {
+      setSignInError(e instanceof RequestFailed && e.code === 'UNAUTHENTICATED' ? 'That token was not accepted.' : describe(e));
+    }
+  };
+  const signOut = () => {
+    forgetToken();
+    setToken(undefined);
+  };
+
+  if (!token) return <SignIn error={signInError} onSignIn={signIn} />;
+  return <Console token={token} onSignOut={signOut} />;
+}
+
+function Console(props: { token: string; onSignOut: () => void }) {
+  const { token, onSignOut } = props;
+  const [namespaces, setNamespaces] = useState<Namespace[]>();
+  const [truncated, setTruncated] = useState(false);
+  const [selected, setSelected] = useState(selectionFromHash);
+  const [stream, setStream] = useState<StreamDetail | null>();
+  const [error, setError] = useState<string>();
+
+  const refresh = useCallback(async () => {
+    try {
+      const list = await loadNamespaces(token);
+      setNamespaces(list.namespaces);
+      setTruncated(list.truncated);
+      setError(undefined);
+    } catch (e) {
+      if (e instanceof RequestFailed && e.code === 'UNAUTHENTICATED') return onSignOut();
+      setError(describe(e));
+    }
+  }, [token, onSignOut]);
+
+  const refreshStream = useCallback(async () => {
+    if (!selected) return setStream(undefined);
+    try {
+      setStream(await loadStream(token, selected.namespace, selected.name));
+    } catch (e) {
+      setError(describe(e));
+    }
+  }, [token, selected]);
+
+  useEffect(() => void refresh(), [refresh]);
+  useEffect(() => void refreshStream(), [refreshStream]);
+  useEffect(() => {
+    const onHash = () => setSelected(selectionFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  const live = useStreamChanges(token, () => {
+    void refresh();
+    void refreshStream();
+  });
+
+  return (
+    <div className="console">
+      <header className="top">
+        <strong>imagestreams</strong>
+        <span className={`live ${live}`} title="How this page follows changes">
+          {live === 'polling' ? 'following changes' : 'reconnecting'}
+        </span>
+        <a href="/graphql">GraphiQL</a>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="panes">
+        <aside>
+          {namespaces ? <NamespaceList namespaces={namespaces} selected={selected} onSelect={setSelected} /> : <p>Loading…</p>}
+          {truncated && <p className="hint">Showing the first streams only; use GraphiQL to page through all of them.</p>}
+        </aside>
+        <main>
+          {!selected && <p className="empty">Choose an image stream.</p>}
+          {selected && stream === null && (
+            <p className="empty">
+              {selected.namespace}/{selected.name} does not exist (any more).
+            </p>
+          )}
+          {stream && <StreamView stream={stream} />}
+        </main>
+      </div>
+    </div>
+  );
+}

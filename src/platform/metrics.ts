@@ -1,0 +1,113 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Pool figures of a real PostgreSQL connection pool (pg's Pool counters). */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/**
+ * The process's Prometheus metrics, one registry per App (tests start several
+ * apps in one process; the global default registry would collide).
+ *
+ * Adding a metric: declare it on `Metrics`, create it in `createMetrics` with
+ * `registers: [registry]`, and hand `app.metrics` (or just the one metric) to
+ * the code that moves it. Keep label values bounded: never a namespace, a
+ * stream name, a token or anything else a client can vary without limit.
+ */
+export interface Metrics {
+  registry: Registry;
+  /** Seconds per HTTP request, by route template (not raw path), method and status. */
+  httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
+  /** Seconds per GraphQL operation over HTTP, by operation name and type. */
+  graphqlOperationDuration: Histogram<'operation' | 'type'>;
+  /** GraphQL errors sent to clients, by `extensions.code`. */
+  graphqlErrors: Counter<'code'>;
+  /** WebSocket connections open on /graphql (authenticated or not yet). */
+  websocketConnections: Gauge;
+  /** Adds pool gauges read at each scrape; call once, for a real pool only (PGlite is one in-process connection). */
+  observePool(stats: () => PoolStats): void;
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<{ contentType: string; body: string }>;
+}
+
+/** Buckets from 1 ms to 10 s: GraphQL reads take milliseconds, imports and slow queries seconds. */
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpRequestDuration = new Histogram({
+    name: 'imagestreams_http_request_duration_seconds',
+    help: 'HTTP request duration in seconds by route, method and status code.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const graphqlOperationDuration = new Histogram({
+    name: 'imagestreams_graphql_operation_duration_seconds',
+    help: 'GraphQL operation duration in seconds by operation name and type (query, mutation).',
+    labelNames: ['operation', 'type'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const graphqlErrors = new Counter({
+    name: 'imagestreams_graphql_errors_total',
+    help: 'GraphQL errors returned to clients by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+
+  const websocketConnections = new Gauge({
+    name: 'imagestreams_websocket_connections',
+    help: 'WebSocket (graphql-ws) connections open on /graphql.',
+    registers: [registry],
+  });
+
+  // Created only for a real pool: on PGlite there is no pool, and zeros would read as an idle one.
+  const observePool = (stats: () => PoolStats) => {
+    const poolGauge = (name: string, help: string, pick: (s: PoolStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(pick(stats()));
+        },
+      });
+    poolGauge('imagestreams_db_pool_connections', 'Connections open in the PostgreSQL pool.', (s) => s.total);
+    poolGauge('imagestreams_db_pool_idle_connections', 'Idle connections in the PostgreSQL pool.', (s) => s.idle);
+    poolGauge('imagestreams_db_pool_waiting_requests', 'Queries waiting for a free pool connection.', (s) => s.waiting);
+  };
+
+  return {
+    registry,
+    httpRequestDuration,
+    graphqlOperationDuration,
+    graphqlErrors,
+    websocketConnections,
+    observePool,
+    scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+  };
+}
+
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * Bounds the operation-name label: clients choose the names, so past `limit`
+ * distinct names (or for anything that is not a plain GraphQL name) the
+ * label is `other`, and a client cannot grow the scrape without bound.
+ */
+export function operationLabeler(limit = 200): (name: string | null | undefined) => string {
+  const seen = new Set<string>();
+  return (name) => {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'other';
+    if (seen.has(name)) return name;
+    if (seen.size >= limit) return 'other';
+    seen.add(name);
+    return name;
+  };
+}

@@ -1,0 +1,165 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateStreamDocument, UpdateStreamStatusDocument, type TagEventInput } from '../generated/graphql.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { launchBrowser, metricValue, type TestBrowser } from '../support/browser.js';
+import { GraphQLClient } from '../support/graphql-client.js';
+
+/**
+ * GraphiQL and the console in a real browser (Debian's chromium), against
+ * the service with the UI built by `npm ci` (console/dist). One service and
+ * one browser for the file; the steps build on each other as a user would.
+ */
+const SHOTS = 'test-results/browser';
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const event = (c: string): TagEventInput => ({ dockerImageReference: `registry.example/demo/ruby@${digest(c)}`, image: digest(c) });
+
+describe('web UI in Chromium', () => {
+  let app: TestApp;
+  let client: GraphQLClient;
+  let ui: TestBrowser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    [app, ui] = await Promise.all([startTestApp('pglite'), launchBrowser()]);
+    client = new GraphQLClient(app.url, app.token);
+    // The stream GraphiQL's first example asks for (demo/ruby), with two history events.
+    const created = await client.ok(CreateStreamDocument, {
+      namespace: 'demo',
+      imageStream: { metadata: { name: 'ruby' }, spec: { tags: [{ name: '3.3', from: { kind: 'DockerImage', name: 'docker.io/library/ruby:3.3' } }] } },
+    });
+    await client.ok(UpdateStreamStatusDocument, {
+      namespace: 'demo',
+      name: 'ruby',
+      imageStream: { metadata: { resourceVersion: created.createImageStream.metadata.resourceVersion }, status: { tags: [{ tag: '3.3', items: [event('b'), event('a')] }] } },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await ui?.close();
+    await app?.close();
+  });
+
+  it('serves the UI files with their content types and caching, and nothing outside them', async () => {
+    const page = await fetch(`${app.url}/console`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${app.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/console/%2e%2e/package.json', '/console/assets/..%2f..%2f..%2fpackage.json', '/console/.vite/manifest.json', '/console/assets/missing.js']) {
+      expect((await fetch(`${app.url}${path}`)).status, path).toBe(404);
+    }
+    // GraphQL over GET still answers JSON (with Apollo's CSRF header); only a browser navigation gets GraphiQL.
+    const html = await fetch(`${app.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await html.text()).toContain('GraphiQL');
+    const get = await fetch(`${app.url}/graphql?query=${encodeURIComponent('{ imageStream(namespace: "demo", name: "ruby") { metadata { name } } }')}`, {
+      headers: { accept: 'text/html, application/json', authorization: `Bearer ${app.token}`, 'apollo-require-preflight': 'true' },
+    });
+    expect(await get.json()).toEqual({ data: { imageStream: { metadata: { name: 'ruby' } } } });
+  });
+
+  it('console: signs in with a token, shows namespaces, the stream and its history newest first, and follows a change', async () => {
+    const before = await (await fetch(`${app.url}/metrics`)).text();
+    const page = await ui.context.newPage();
+    await page.goto(`${app.url}/console`);
+    await page.getByLabel('Token').fill('not-a-valid-token-at-all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not accepted' }).waitFor();
+
+    await page.getByLabel('Token').fill(app.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Namespaces' });
+    await nav.locator('[data-namespace="demo"]').getByRole('link', { name: /ruby/ }).click();
+    const tag = page.locator('[data-tag="3.3"]');
+    await tag.locator('tbody tr').nth(1).waitFor();
+    expect(await tag.locator('tbody tr td:nth-child(2)').allInnerTexts()).toEqual([digest('b'), digest('a')]);
+    await expect.poll(() => tag.locator('h3').innerText()).toContain('docker.io/library/ruby:3.3');
+
+    // Changes made through the API show up without reloading the page: a new stream, and a new image in the open tag's history.
+    const other = await client.ok(CreateStreamDocument, { namespace: 'demo', imageStream: { metadata: { name: 'python' } } });
+    expect(other.createImageStream.metadata.name).toBe('python');
+    await nav.locator('[data-namespace="demo"]').getByRole('link', { name: /python/ }).waitFor({ timeout: 10_000 });
+    await client.ok(UpdateStreamStatusDocument, { namespace: 'demo', name: 'ruby', imageStream: { status: { tags: [{ tag: '3.3', items: [event('c'), event('b'), event('a')] }] } } });
+    await expect.poll(() => tag.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: 10_000 }).toEqual([digest('c'), digest('b'), digest('a')]);
+    await page.screenshot({ path: `${SHOTS}/console.png`, fullPage: true });
+
+    const after = await (await fetch(`${app.url}/metrics`)).text();
+    const consoleLoads = (t: string) => metricValue(t, 'imagestreams_http_request_duration_seconds_count', { route: '/console', method: 'GET', status: '200' });
+    expect(consoleLoads(after)).toBe(consoleLoads(before) + 1);
+    const listed = (t: string) => metricValue(t, 'imagestreams_graphql_operation_duration_seconds_count', { operation: 'ConsoleStreams', type: 'query' });
+    expect(listed(after)).toBeGreaterThanOrEqual(listed(before) + 2);
+    const unauthenticated = (t: string) => metricValue(t, 'imagestreams_graphql_errors_total', { code: 'UNAUTHENTICATED' });
+    expect(unauthenticated(after)).toBe(unauthenticated(before) + 1);
+    await page.close();
+  });
+
+  it('GraphiQL: runs the preloaded stream query with the token in the headers editor and shows the result', async () => {
+    const before = await (await fetch(`${app.url}/metrics`)).text();
+    const page = await ui.context.newPage();
+    // A new tab has an empty sessionStorage: put the token where the console keeps it, as signing in there would.
+    await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(app.token)})` });
+    await page.goto(`${app.url}/graphql`);
+    await page.locator('.graphiql-editor-tool').getByText(`Bearer ${app.token}`).waitFor();
+    await page.locator('button.graphiql-execute-button').click();
+    // Monaco renders only the lines in view (with no-break spaces): the stream and the top of its history are.
+    const response = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
+    await expect.poll(response, { timeout: 10_000 }).toContain('"tag": "3.3"');
+    const shown = await response();
+    expect(shown).toContain('"name": "ruby"');
+    expect(shown).toContain('"items": [');
+    expect(shown).not.toContain('"errors"');
+    await page.screenshot({ path: `${SHOTS}/graphiql.png` });
+
+    const after = await (await fetch(`${app.url}/metrics`)).text();
+    const ran = (t: string) => metricValue(t, 'imagestreams_graphql_operation_duration_seconds_count', { operation: 'StreamWithHistory', type: 'query' });
+    expect(ran(after)).toBe(ran(before) + 1);
+    // GraphiQL found every asset it asked for, and the workers it starts.
+    const missing = (t: string) => metricValue(t, 'imagestreams_http_request_duration_seconds_count', { route: '/console/*', method: 'GET', status: '404' });
+    expect(missing(after)).toBe(missing(before));
+    const assets = (t: string) => metricValue(t, 'imagestreams_http_request_duration_seconds_count', { route: '/console/*', method: 'GET', status: '200' });
+    expect(assets(after)).toBeGreaterThan(assets(before));
+    await page.close();
+  });
+
+  it('GraphiQL: runs subscriptions over graphql-ws on /graphql with the headers editor token in connection_init', async () => {
+    const open = async (token: string) => {
+      const page = await ui.context.newPage();
+      await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(token)})` });
+      const frames: { sent: unknown[]; received: unknown[] } = { sent: [], received: [] };
+      page.on('websocket', (ws) => {
+        expect(ws.url()).toBe(`${app.url.replace('http:', 'ws:')}/graphql`);
+        ws.on('framesent', (f) => frames.sent.push(JSON.parse(String(f.payload))));
+        ws.on('framereceived', (f) => frames.received.push(JSON.parse(String(f.payload))));
+      });
+      await page.goto(`${app.url}/graphql`);
+      // The tab switch is done when its operation is in the editor; a click while GraphiQL still starts is lost, so click until it is.
+      await expect
+        .poll(async () => {
+          await page.getByText('Watch', { exact: true }).click();
+          return (await page.locator('.graphiql-query-editor').innerText()).replace(/\u00a0/g, ' ');
+        })
+        .toContain('subscription Watch');
+      await page.locator('button.graphiql-execute-button').click();
+      return { page, frames };
+    };
+
+    const good = await open(app.token);
+    await expect.poll(() => good.frames.received).toContainEqual({ type: 'connection_ack' });
+    expect(good.frames.sent[0]).toEqual({ type: 'connection_init', payload: { authorization: `Bearer ${app.token}` } });
+    await expect.poll(() => good.frames.sent).toContainEqual(expect.objectContaining({ type: 'subscribe', payload: expect.objectContaining({ operationName: 'Watch' }) }));
+    await good.page.close();
+
+    // A token the service refuses: the socket is closed at connection_init and GraphiQL says why, without retrying.
+    const bad = await open('not-a-token-of-this-service');
+    const response = async () => (await bad.page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+    await expect.poll(response, { timeout: 5_000 }).toContain('the service closed the WebSocket: 4403 Forbidden');
+    expect(bad.frames.received).toEqual([]);
+    await bad.page.close();
+  });
+});
