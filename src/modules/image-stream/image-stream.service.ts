@@ -400,6 +400,21 @@ export class ImageStreamService {
     }
   }
 
+  /**
+   * Creates a stream the caller built whole (imports create streams with
+   * spec and status together, reference §5.7). AlreadyExists when another
+   * writer created it first; the caller then rewrites the stored one.
+   */
+  async createStored(stream: StoredStream): Promise<ImageStream> {
+    this.validate(stream);
+    try {
+      return await this.store.transaction(async (tx) => this.commit(tx, 'ADDED', await this.store.insert(tx, stream)));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AlreadyExistsError(IMAGE_STREAM_RESOURCE, stream.metadata.name);
+      throw e;
+    }
+  }
+
   // ---- internals ---------------------------------------------------------
 
   private get defaults() {
