@@ -136,7 +136,7 @@ describe('web UI in Chromium', () => {
     // A dropped connection: the watch resumes from the last resourceVersion it received, and a later change still arrives.
     const lastSeen = frames.received.filter((f) => f.type === 'next').at(-1)?.payload.data.watchImageStreams.resourceVersion;
     expect(lastSeen).toMatch(/^\d+$/);
-    await page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.at(-1)!.close());
+    await page.evaluate(() => (globalThis as unknown as { __sockets: Array<{ close(): void }> }).__sockets.at(-1)!.close());
     await expect.poll(() => watches().length, { timeout: 10_000 }).toBe(2);
     expect(watches()[1].payload.variables.resourceVersion).toBe(lastSeen);
     await expect.poll(() => badge.innerText()).toBe('live');
@@ -148,6 +148,8 @@ describe('web UI in Chromium', () => {
     await client.ok(CreateMappingDocument, { namespace: 'demo', mapping: { metadata: { name: 'ruby' }, tag: '3.3', image: imageInput(list) } });
     await expect.poll(() => tag.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: 10_000 }).toEqual([list.name, single.name, digest('b'), digest('a')]);
 
+    // Each history event with a stored image links to it; the bare digests of the first events (no Image object) do not.
+    expect(await tag.getByRole('link').allInnerTexts()).toEqual([list.name, single.name]);
     // Each history event links to its image: a manifest list shows its platform manifests with each child's layers and signatures.
     await tag.getByRole('link', { name: list.name }).click();
     const view = page.getByRole('article', { name: `Image ${list.name}` });

@@ -105,12 +105,13 @@ function Console(props: { token: string; onSignOut: () => void }) {
 
   const renderImage: ImageRenderer | undefined = selected
     ? (event) =>
-        event.imageName ? (
-          <a href={`${streamHref(selected)}/${encodeURIComponent(event.imageName)}`} title="Platform manifests, layers and signatures">
+        // Only a stored image has manifests, layers and signatures to show; a bare digest stays plain text.
+        event.image ? (
+          <a href={`${streamHref(selected)}/${encodeURIComponent(event.image.metadata.name)}`} title="Platform manifests, layers and signatures">
             <code>{event.imageName}</code>
           </a>
         ) : (
-          <code>(reference only)</code>
+          <code title="No image object is stored for this event">{event.imageName || '(reference only)'}</code>
         )
     : undefined;
 
