@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser, metricValue, type TestBrowser } from '../support/browser.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { imageInput, indexOf, ociImage } from '../support/images.js';
+import { watchOverWebSocket } from '../support/watch-client.js';
 
 /**
  * GraphiQL and the console in a real browser (Debian's chromium), against
@@ -175,6 +176,71 @@ describe('web UI in Chromium', () => {
     const unauthenticated = (t: string) => metricValue(t, 'imagestreams_graphql_errors_total', { code: 'UNAUTHENTICATED' });
     expect(unauthenticated(after)).toBe(unauthenticated(before) + 1);
     await page.close();
+  });
+
+  it('console: re-lists when the watch comes back after its resourceVersion left the change log (EXPIRED)', async () => {
+    // A service keeping one second of changes, so a short outage outlasts the retention.
+    const brief = await startTestApp('pglite', { IMAGESTREAMS_WATCH_RETENTION: '1s' });
+    try {
+      const api = new GraphQLClient(brief.url, brief.token);
+      await api.ok(CreateStreamDocument, { namespace: 'demo', imageStream: { metadata: { name: 'go' } } });
+      const page = await ui.context.newPage();
+      await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(brief.token)})` });
+      // Every graphql-ws connection goes through this route: passed to the service, or refused during the outage.
+      let outage = false;
+      let current: { close(): Promise<void> } | undefined;
+      const watched: Array<string | undefined> = [];
+      await page.routeWebSocket(/\/graphql$/, (ws) => {
+        if (outage) return void ws.close({ code: 1011, reason: 'outage' });
+        current = ws;
+        const server = ws.connectToServer();
+        ws.onMessage((m) => {
+          const frame = JSON.parse(String(m));
+          if (frame.type === 'subscribe') watched.push(frame.payload.variables?.resourceVersion);
+          server.send(m);
+        });
+      });
+      const lists: number[] = [];
+      page.on('request', (r) => {
+        if (r.url() === `${brief.url}/graphql` && /ConsoleStreams/.test(r.postData() ?? '')) lists.push(Date.now());
+      });
+      await page.goto(`${brief.url}/console#/demo/go`);
+      const badge = page.locator('.top .live');
+      await expect.poll(() => badge.innerText(), { timeout: 10_000 }).toBe('live');
+      expect(watched).toHaveLength(1);
+      const lastSeen = watched[0]!;
+
+      outage = true;
+      await current!.close();
+      await expect.poll(() => badge.innerText()).toBe('reconnecting…');
+      const single = ociImage('console-expired');
+      await api.ok(CreateMappingDocument, { namespace: 'demo', mapping: { metadata: { name: 'go' }, tag: 'latest', image: imageInput(single) } });
+      // Wait until the service itself refuses to resume from the page's version.
+      await expect
+        .poll(
+          async () => {
+            const probe = watchOverWebSocket(brief.url, brief.token, { resourceVersion: lastSeen });
+            await probe.received.until((r) => r.errors.length > 0 || r.events.length > 0, 'an answer', 5_000);
+            await probe.close();
+            return probe.received.errors[0]?.extensions?.code;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe('EXPIRED');
+      const listsBefore = lists.length;
+      outage = false;
+      // The page gets EXPIRED, re-lists, and watches again from the new list's version; the mapping made during the outage shows.
+      const tag = page.locator('[data-tag="latest"]');
+      await expect.poll(() => tag.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: 20_000 }).toEqual([single.name]);
+      await expect.poll(() => watched.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+      expect(watched.at(-2)).toBe(lastSeen);
+      expect(Number(watched.at(-1))).toBeGreaterThan(Number(lastSeen));
+      expect(lists.length).toBeGreaterThan(listsBefore);
+      await expect.poll(() => badge.innerText()).toBe('live');
+      await page.close();
+    } finally {
+      await brief.close();
+    }
   });
 
   it('GraphiQL: runs the preloaded stream query with the token in the headers editor and shows the result', async () => {

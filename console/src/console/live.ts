@@ -59,20 +59,32 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
 
     const retryLater = () => {
       if (stopped) return;
-      setMode('offline');
       const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures++);
       retryTimer = setTimeout(() => void start(), delay);
     };
 
+    // The badge follows the socket: a refused subscription on a live socket (EXPIRED) keeps it live.
     const offConnected = client.on('connected', () => {
       failures = 0;
       setMode('live');
+    });
+    const offClosed = client.on('closed', () => {
+      if (!stopped) setMode('offline');
     });
 
     const onEvent = (event: WatchEvent) => {
       resumeFrom = event.resourceVersion;
       if (event.type === 'BOOKMARK') return;
       changed({ namespace: event.object.metadata.namespace ?? undefined, name: event.object.metadata.name });
+    };
+
+    /** What a refused subscription means for the next attempt. */
+    const refused = (errors: unknown) => {
+      const code = errorCode(errors);
+      // Too old to resume from: re-list, then watch from the new list's version.
+      if (code === 'EXPIRED') resumeFrom = undefined;
+      // The token or its rights are gone: the callers' next read finds out (and signs out).
+      else if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') changed({});
     };
 
     const start = async () => {
@@ -83,6 +95,7 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
         try {
           resumeFrom = (await request(token, ConsoleStreamsDocument, { first: 1 })).imageStreams.resourceVersion;
         } catch {
+          setMode('offline');
           return retryLater();
         }
         if (stopped) return;
@@ -92,7 +105,9 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
         { query: print(ConsoleWatchDocument), operationName: 'ConsoleWatch', variables: { resourceVersion: resumeFrom } },
         {
           next: (result) => {
-            if (result.data) onEvent(result.data.watchImageStreams);
+            if (result.data) return onEvent(result.data.watchImageStreams);
+            // A refused subscription arrives as a result with errors, then `complete`, which retries.
+            if (result.errors?.length) refused(result.errors);
           },
           error: (e) => {
             unsubscribe = undefined;
@@ -102,7 +117,7 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
               setMode('offline');
               return changed({});
             }
-            if (errorCode(e) === 'EXPIRED') resumeFrom = undefined;
+            refused(e);
             retryLater();
           },
           // The service completes watches when it shuts down: resume on the next one.
@@ -121,6 +136,7 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
       clearTimeout(flushTimer);
       unsubscribe?.();
       offConnected();
+      offClosed();
       void client.dispose();
     };
   }, [token]);
