@@ -42,6 +42,8 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
     /** The version to resume from: the last one the service told us about. */
     let resumeFrom: string | undefined;
     let failures = 0;
+    /** Set when retrying cannot help (the token or the right to watch is gone): no more attempts. */
+    let hopeless = false;
     let unsubscribe: (() => void) | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -59,6 +61,7 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
 
     const retryLater = () => {
       if (stopped) return;
+      if (hopeless) return setMode('offline');
       const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** failures++);
       retryTimer = setTimeout(() => void start(), delay);
     };
@@ -84,7 +87,10 @@ export function useStreamChanges(token: string, onChange: (changes: StreamChange
       // Too old to resume from: re-list, then watch from the new list's version.
       if (code === 'EXPIRED') resumeFrom = undefined;
       // The token or its rights are gone: the callers' next read finds out (and signs out).
-      else if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') changed({});
+      else if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+        hopeless = true;
+        changed({});
+      }
     };
 
     const start = async () => {
