@@ -79,6 +79,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   if (database.poolStats) metrics.observePool(database.poolStats);
   const CHANGES_CHANNEL = 'imagestreams_changes';
   const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL) });
+  metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 

@@ -7,6 +7,13 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** What the watch service reports at each scrape. */
+export interface WatchStats {
+  subscriptions(): number;
+  /** Reads the change log: how far this replica's feed trails it. */
+  lag(): Promise<{ latest: number; dispatched: number; versions: number; seconds: number }>;
+}
+
 /**
  * The process's Prometheus metrics, one registry per App (tests start several
  * apps in one process; the global default registry would collide).
@@ -28,6 +35,8 @@ export interface Metrics {
   websocketConnections: Gauge;
   /** Adds pool gauges read at each scrape; call once, for a real pool only (PGlite is one in-process connection). */
   observePool(stats: () => PoolStats): void;
+  /** Adds the watch gauges (active subscriptions, change-log lag) read at each scrape; call once. */
+  observeWatch(stats: WatchStats): void;
   /** The Prometheus text exposition of every metric. */
   scrape(): Promise<{ contentType: string; body: string }>;
 }
@@ -82,6 +91,41 @@ export function createMetrics(): Metrics {
     poolGauge('imagestreams_db_pool_waiting_requests', 'Queries waiting for a free pool connection.', (s) => s.waiting);
   };
 
+  const observeWatch = (stats: WatchStats) => {
+    new Gauge({
+      name: 'imagestreams_watch_subscriptions',
+      help: 'watchImageStreams subscriptions open on this replica (graphql-ws and SSE).',
+      registers: [registry],
+      collect() {
+        this.set(stats.subscriptions());
+      },
+    });
+    // One change-log read per scrape feeds the four lag gauges: a scrape calls every collect() at once,
+    // so they share the read in flight; the next scrape starts a new one. A failed read leaves their last values.
+    let lag: ReturnType<WatchStats['lag']> | undefined;
+    const readLag = () =>
+      (lag ??= stats.lag().finally(() => {
+        lag = undefined;
+      }));
+    const lagGauge = (name: string, help: string, pick: (l: Awaited<ReturnType<WatchStats['lag']>>) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        async collect() {
+          try {
+            this.set(pick(await readLag()));
+          } catch {
+            // The database is unreachable: /readyz says so; the scrape still answers.
+          }
+        },
+      });
+    lagGauge('imagestreams_changelog_latest_resource_version', 'Newest resourceVersion committed to the change log.', (l) => l.latest);
+    lagGauge('imagestreams_watch_dispatched_resource_version', "Newest change-log resourceVersion this replica's feed handed to its subscribers.", (l) => l.dispatched);
+    lagGauge('imagestreams_watch_lag_versions', 'Committed change-log versions this replica has not yet handed to its subscribers.', (l) => l.versions);
+    lagGauge('imagestreams_watch_lag_seconds', 'Age of the oldest change this replica has not yet handed to its subscribers (0 when current).', (l) => l.seconds);
+  };
+
   return {
     registry,
     httpRequestDuration,
@@ -89,6 +133,7 @@ export function createMetrics(): Metrics {
     graphqlErrors,
     websocketConnections,
     observePool,
+    observeWatch,
     scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -31,3 +31,31 @@ describe('createMetrics', () => {
     expect(textB).toMatch(/^imagestreams_db_pool_waiting_requests 1$/m);
   });
 });
+
+describe('observeWatch', () => {
+  it('reports subscriptions and lag read once per scrape, and keeps answering when the lag cannot be read', async () => {
+    const metrics = createMetrics();
+    let reads = 0;
+    let fail = false;
+    metrics.observeWatch({
+      subscriptions: () => 4,
+      lag: async () => {
+        reads++;
+        if (fail) throw new Error('database unreachable');
+        return { latest: 12, dispatched: 9, versions: 3, seconds: 2.5 };
+      },
+    });
+    const first = (await metrics.scrape()).body;
+    expect(first).toMatch(/^imagestreams_watch_subscriptions 4$/m);
+    expect(first).toMatch(/^imagestreams_changelog_latest_resource_version 12$/m);
+    expect(first).toMatch(/^imagestreams_watch_dispatched_resource_version 9$/m);
+    expect(first).toMatch(/^imagestreams_watch_lag_versions 3$/m);
+    expect(first).toMatch(/^imagestreams_watch_lag_seconds 2.5$/m);
+    expect(reads).toBe(1);
+    fail = true;
+    const second = (await metrics.scrape()).body;
+    expect(reads).toBe(2);
+    expect(second).toMatch(/^imagestreams_watch_lag_versions 3$/m);
+    expect(second).toMatch(/^imagestreams_watch_subscriptions 4$/m);
+  });
+});

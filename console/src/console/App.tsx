@@ -1,20 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
 import { RequestFailed } from '../shared/client';
 import { forgetToken, readToken, saveToken } from '../shared/session';
-import { loadNamespaces, loadStream, type Namespace, type StreamDetail } from './data';
-import { useStreamChanges } from './live';
+import { loadImage, loadNamespaces, loadStream, type ImageDetail, type Namespace, type StreamDetail } from './data';
+import { ImageView } from './ImageView';
+import { useStreamChanges, type LiveMode } from './live';
 import { NamespaceList, type Selection } from './NamespaceList';
 import { SignIn } from './SignIn';
-import { StreamView } from './StreamView';
+import { StreamView, type ImageRenderer } from './StreamView';
 
+/** `#/namespace/stream` shows a stream, `#/namespace/stream/sha256:...` one image of its history. */
 function selectionFromHash(): Selection | undefined {
-  const [namespace, name] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  return namespace && name ? { namespace, name } : undefined;
+  const [namespace, name, image] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return namespace && name ? { namespace, name, image: image || undefined } : undefined;
 }
+
+const streamHref = (s: Selection) => `#/${encodeURIComponent(s.namespace)}/${encodeURIComponent(s.name)}`;
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+const LIVE_LABEL: Record<LiveMode, string> = { live: 'live', connecting: 'connecting…', offline: 'reconnecting…' };
 
 export function App() {
   const [token, setToken] = useState(readToken);
@@ -45,6 +51,7 @@ function Console(props: { token: string; onSignOut: () => void }) {
   const [truncated, setTruncated] = useState(false);
   const [selected, setSelected] = useState(selectionFromHash);
   const [stream, setStream] = useState<StreamDetail | null>();
+  const [image, setImage] = useState<ImageDetail | null>();
   const [error, setError] = useState<string>();
 
   const refresh = useCallback(async () => {
@@ -68,6 +75,20 @@ function Console(props: { token: string; onSignOut: () => void }) {
     }
   }, [token, selected]);
 
+  // Images never change once stored (only their labels and signatures): read once per selection.
+  const selectedImage = selected?.image;
+  useEffect(() => {
+    setImage(undefined);
+    if (!selected || !selectedImage) return;
+    let current = true;
+    loadImage(token, selected.namespace, selected.name, selectedImage)
+      .then((found) => current && setImage(found))
+      .catch((e) => current && setError(describe(e)));
+    return () => {
+      current = false;
+    };
+  }, [token, selected?.namespace, selected?.name, selectedImage]);
+
   useEffect(() => void refresh(), [refresh]);
   useEffect(() => void refreshStream(), [refreshStream]);
   useEffect(() => {
@@ -76,17 +97,30 @@ function Console(props: { token: string; onSignOut: () => void }) {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  const live = useStreamChanges(token, () => {
+  const live = useStreamChanges(token, (changes) => {
     void refresh();
-    void refreshStream();
+    const shown = changes.some((c) => c.namespace === undefined || (c.namespace === selected?.namespace && c.name === selected?.name));
+    if (shown) void refreshStream();
   });
+
+  const renderImage: ImageRenderer | undefined = selected
+    ? (event) =>
+        // Only a stored image has manifests, layers and signatures to show; a bare digest stays plain text.
+        event.image ? (
+          <a href={`${streamHref(selected)}/${encodeURIComponent(event.image.metadata.name)}`} title="Platform manifests, layers and signatures">
+            <code>{event.imageName}</code>
+          </a>
+        ) : (
+          <code title="No image object is stored for this event">{event.imageName || '(reference only)'}</code>
+        )
+    : undefined;
 
   return (
     <div className="console">
       <header className="top">
         <strong>imagestreams</strong>
         <span className={`live ${live}`} title="How this page follows changes">
-          {live === 'polling' ? 'following changes' : 'reconnecting'}
+          {LIVE_LABEL[live]}
         </span>
         <a href="/graphql">GraphiQL</a>
         <button type="button" onClick={onSignOut}>
@@ -110,7 +144,13 @@ function Console(props: { token: string; onSignOut: () => void }) {
               {selected.namespace}/{selected.name} does not exist (any more).
             </p>
           )}
-          {stream && <StreamView stream={stream} />}
+          {selected?.image && image === null && (
+            <p className="empty">
+              {selected.image} is not in the history of {selected.namespace}/{selected.name}.
+            </p>
+          )}
+          {selected?.image && image && <ImageView image={image} backHref={streamHref(selected)} streamLabel={`${selected.namespace}/${selected.name}`} />}
+          {!selected?.image && stream && <StreamView stream={stream} renderImage={renderImage} />}
         </main>
       </div>
     </div>

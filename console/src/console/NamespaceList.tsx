@@ -3,6 +3,8 @@ import type { Namespace } from './data';
 export interface Selection {
   namespace: string;
   name: string;
+  /** An image of the stream's history (its digest), shown instead of the stream. */
+  image?: string;
 }
 
 /** Namespaces (derived from the streams the caller may see) and their streams. */

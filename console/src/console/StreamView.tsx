@@ -4,9 +4,9 @@ import type { StreamDetail } from './data';
 type TagEvent = NonNullable<NonNullable<StreamDetail['status']['tags']>[number]['items']>[number];
 
 /**
- * Renders one history event's image. Today it shows the image name (digest);
- * when `TagEvent.image` is served, pass a renderer that links to an image
- * detail view (manifests, layers, signatures) instead.
+ * Renders one history event's image: by default its name (digest); the
+ * console passes a renderer that links to the image view (manifests,
+ * layers, signatures).
  */
 export type ImageRenderer = (event: TagEvent) => ReactNode;
 

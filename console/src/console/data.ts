@@ -1,8 +1,16 @@
-import { ConsoleStreamDocument, ConsoleStreamsDocument, type ConsoleStreamQuery, type StreamSummaryFragment } from '../generated/graphql';
+import {
+  ConsoleImageDocument,
+  ConsoleStreamDocument,
+  ConsoleStreamsDocument,
+  type ConsoleImageQuery,
+  type ConsoleStreamQuery,
+  type StreamSummaryFragment,
+} from '../generated/graphql';
 import { request } from '../shared/client';
 
 export type StreamDetail = NonNullable<ConsoleStreamQuery['imageStream']>;
 export type StreamSummary = StreamSummaryFragment;
+export type ImageDetail = NonNullable<ConsoleImageQuery['imageStreamImage']>['image'];
 
 export interface Namespace {
   name: string;
@@ -42,4 +50,10 @@ export async function loadNamespaces(token: string): Promise<{ namespaces: Names
 export async function loadStream(token: string, namespace: string, name: string): Promise<StreamDetail | null> {
   const data = await request(token, ConsoleStreamDocument, { namespace, name });
   return data.imageStream ?? null;
+}
+
+/** One image of a stream's history (`stream@digest`), with its platform images when it is a manifest list. */
+export async function loadImage(token: string, namespace: string, stream: string, image: string): Promise<ImageDetail | null> {
+  const data = await request(token, ConsoleImageDocument, { namespace, name: `${stream}@${image}` });
+  return data.imageStreamImage?.image ?? null;
 }

@@ -4,7 +4,28 @@ import { GRAPHQL_WS_URL } from './session';
 /** graphql-ws close codes the service uses to refuse a socket: retrying cannot help. */
 const REFUSED = new Set([4401, 4403]);
 
-function closeCode(e: unknown): number | undefined {
+/** True when the service refused the token on the socket (a new attempt with it cannot succeed). */
+export function isRefusal(e: unknown): boolean {
+  return REFUSED.has(closeCode(e) ?? 0);
+}
+
+/** The `extensions.code` of the first GraphQL error in what ended a subscription, if it was an error list. */
+export function errorCode(e: unknown): string | undefined {
+  if (!Array.isArray(e)) return undefined;
+  const code: unknown = e[0]?.extensions?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A graphql-ws client that never retries by itself: its owner resubscribes
+ * after a drop with the variables it chooses (a watch resumes from the last
+ * resourceVersion it saw, which graphql-ws's own retry would not update).
+ */
+export function createOneShotClient(authorization: string): Client {
+  return createClient({ url: GRAPHQL_WS_URL, lazy: true, connectionParams: { authorization }, retryAttempts: 0 });
+}
+
+export function closeCode(e: unknown): number | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'number' ? e.code : undefined;
 }
 

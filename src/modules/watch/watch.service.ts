@@ -70,6 +70,23 @@ export class WatchService {
     return this.active.size;
   }
 
+  /**
+   * How far this replica's feed trails the change log, for the operator's
+   * metrics (no caller: it reveals counts only, like subscriptionCount).
+   * `versions`: committed versions not yet handed to subscribers;
+   * `seconds`: age of the oldest of them (0 when the feed is current).
+   */
+  async feedLag(now = Date.now()): Promise<{ latest: number; dispatched: number; versions: number; seconds: number }> {
+    const dispatched = this.feed.position;
+    const { latest, oldestPendingAt } = await this.store.pendingAfter(dispatched);
+    return {
+      latest,
+      dispatched,
+      versions: Math.max(0, latest - dispatched),
+      seconds: oldestPendingAt ? Math.max(0, (now - oldestPendingAt.getTime()) / 1000) : 0,
+    };
+  }
+
   /** Runs one compaction now (the background job calls this). */
   async compact(): Promise<number> {
     try {

@@ -27,6 +27,20 @@ export class WatchStore {
     return latestCommittedVersion(this.db);
   }
 
+  /**
+   * How far the change log is ahead of `dispatched`: the newest committed
+   * version and when the oldest change after `dispatched` was recorded
+   * (null when nothing is pending). One indexed range read.
+   */
+  async pendingAfter(dispatched: number): Promise<{ latest: number; oldestPendingAt: Date | null }> {
+    const [row] = await queryRows<{ latest: string | number | null; oldest: string | Date | null }>(
+      this.db,
+      sql`select (select max(resource_version) from change_log) as latest,
+                 (select recorded_at from change_log where resource_version > ${dispatched} order by resource_version limit 1) as oldest`,
+    );
+    return { latest: Number(row?.latest ?? 0), oldestPendingAt: row?.oldest ? new Date(row.oldest) : null };
+  }
+
   /** Rows after `after` (and at most `upTo`), oldest first. */
   async readAfter(after: number, limit: number, upTo?: number): Promise<ChangeRow[]> {
     const bound = upTo === undefined ? sql`` : sql` and resource_version <= ${upTo}`;
