@@ -7,6 +7,7 @@ import { imagesSuite } from './images.suite.js';
 import { pruneSuite } from './prune.suite.js';
 import { restDiscoverySuite } from './rest-discovery.suite.js';
 import { restImageStreamSuite } from './rest-image-streams.suite.js';
+import { restResourcesSuite } from './rest-resources.suite.js';
 import { restWatchSuite } from './rest-watch.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
 import { queryLimitsSuite } from './query-limits.suite.js';
@@ -19,6 +20,7 @@ export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   restDiscoverySuite(ctx);
   restImageStreamSuite(ctx);
+  restResourcesSuite(ctx);
   imagesSuite(ctx);
   tagHistorySuite(ctx);
   graphWalkSuite(ctx);
