@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageInput, ociImage } from '../support/images.js';
 import { run, startTlsServer, type TlsTestServer } from './tls.js';
 
 /**
@@ -138,6 +139,16 @@ describe('kubectl against the REST API', () => {
       child.kill();
       await exited;
     }
+  });
+
+  it('gets image stream tags (get istag) after an image is mapped into the stream', async () => {
+    const img = ociImage('kubectl-istag');
+    const mapping = { kind: 'ImageStreamMapping', apiVersion: 'image.openshift.io/v1', metadata: { name: 'ruby' }, image: imageInput(img), tag: 'pushed' };
+    const created = await ok(['create', '--raw', `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreammappings`, '-f', await manifest('mapping.json', mapping)]);
+    expect(JSON.parse(created)).toMatchObject({ kind: 'Status', status: 'Success', code: 201 });
+    expect((await ok(['get', 'istag', '-o', 'name'])).trim().split('\n')).toContain('imagestreamtag.image.openshift.io/ruby:pushed');
+    const tag = JSON.parse(await ok(['get', 'istag', 'ruby:pushed', '-o', 'json']));
+    expect(tag).toMatchObject({ kind: 'ImageStreamTag', metadata: { name: 'ruby:pushed', namespace: ns }, image: { metadata: { name: img.name } } });
   });
 
   it('deletes, then reports NotFound from the server', async () => {
