@@ -19,6 +19,8 @@ import {
 import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.js';
 import { PruneResolver } from './modules/prune/prune.resolver.js';
 import { WatchResolver } from './modules/watch/watch.resolver.js';
+import { ImageStreamImportResolver } from './modules/import/import.resolver.js';
+import { PullSecretResolver } from './modules/pull-secret/pull-secret.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
 export const resolvers = [
@@ -36,6 +38,8 @@ export const resolvers = [
   PruneResolver,
   AuthResolver,
   WatchResolver,
+  ImageStreamImportResolver,
+  PullSecretResolver,
 ] as const;
 
 /**

@@ -203,6 +203,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   log.info({ url: `${url}/graphql`, database: database.kind }, 'imagestreams is serving');
+  if (config.IMAGESTREAMS_BACKGROUND_IMPORTS) services.importWorker.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -211,12 +212,14 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       // Subscriptions end with `complete` (not a dropped socket) before the sockets close.
       await services.watch.stop();
       await new Promise((r) => setImmediate(r));
+      await services.importWorker.stop();
       await wsServer.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await apollo.stop();
+      await services.imports.close();
       await database.close();
     })());
 

@@ -76,6 +76,21 @@ const configSchema = z.object({
   /** How often an open watch re-checks its token (revocation, expiry, changed groups). */
   IMAGESTREAMS_WATCH_REAUTH_INTERVAL: duration('30s', 10),
   IMAGESTREAMS_WS_KEEPALIVE: duration('12s', 100),
+  // The reference's default is 50; 0 means the default there too, -1 means every tag.
+  IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY: z.coerce
+    .number()
+    .int()
+    .min(-1, 'must be -1 (no limit) or more')
+    .default(50)
+    .transform((n) => (n === 0 ? 50 : n)),
+  IMAGESTREAMS_BACKGROUND_IMPORTS: flag('true'),
+  IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: duration('15m', 100),
+  IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  // Never logged: the key that seals pull secrets at rest (base64 of 32 bytes).
+  IMAGESTREAMS_SECRET_KEY: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'must be the base64 encoding of exactly 32 bytes (e.g. `openssl rand -base64 32`)')
+    .optional(),
   IMAGESTREAMS_SHUTDOWN_GRACE: z.coerce.number().int().min(0).max(300).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAGESTREAMS_TLS_CERT: z.string().min(1).optional(),

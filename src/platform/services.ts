@@ -15,6 +15,14 @@ import { ChangeFeed } from '../modules/watch/change-feed.js';
 import { WatchService } from '../modules/watch/watch.service.js';
 import { WatchStore } from '../modules/watch/watch.store.js';
 import { ChangeSignal } from './change-log.js';
+import { ImportService } from '../modules/import/import.service.js';
+import { ImportJobStore } from '../modules/import/import-jobs.store.js';
+import { ImportWorker } from '../modules/import/import-worker.js';
+import { FetchGuard, RegistryClient } from '../registry/index.js';
+import { PullSecretService } from '../modules/pull-secret/pull-secret.service.js';
+import { PullSecretStore } from '../modules/pull-secret/pull-secret.store.js';
+import { SecretCipher } from '../modules/pull-secret/secret-cipher.js';
+import { loadSecretKey } from './secret-key.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
@@ -27,6 +35,10 @@ export interface Services {
   watch: WatchService;
   /** Rung after every committed change: wakes this process's change feed and publishes to the other replicas. */
   changes: ChangeSignal;
+  imports: ImportService;
+  pullSecrets: PullSecretService;
+  /** Background imports (spec tags, scheduled); started by the app when enabled. */
+  importWorker: ImportWorker;
 }
 
 export interface ServiceOptions {
@@ -64,5 +76,20 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
     bufferLimit: config.IMAGESTREAMS_WATCH_BUFFER,
     reauthIntervalMs: config.IMAGESTREAMS_WATCH_REAUTH_INTERVAL,
   }, log);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes };
+  const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
+  const registry = new RegistryClient({
+    guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
+  });
+  const imports = new ImportService(auth, imageStreams, streamStore, images, imageStore, registry, {
+    defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
+    maxImagesPerRepository: config.IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY,
+    perRegistryConcurrency: 5,
+  }, pullSecrets);
+  const importWorker = new ImportWorker(new ImportJobStore(db), streamStore, imports, {
+    pollMs: 250,
+    scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL / 1000,
+    scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
+    concurrency: 5,
+  }, log);
+  return { auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
 }

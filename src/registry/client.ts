@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DigestMismatchError,
   NotV2RegistryError,
@@ -262,7 +263,8 @@ export class RegistryClient {
     const bearer = findChallenge(challenges, 'bearer');
     if (bearer?.params.realm) {
       const { realm, service = '' } = bearer.params;
-      const key = TokenCache.key(realm, service, scope, credentials?.username ?? '');
+      // The whole credential names the cache entry: one tenant's token must never serve another's wrong password.
+      const key = TokenCache.key(realm, service, scope, credentials ? credentialFingerprint(credentials) : '');
       if (refresh) this.tokens.invalidate(key);
       const token = await this.tokens.get(key, () => this.fetchToken(realm, service, scope, credentials, insecure));
       return `Bearer ${token}`;
@@ -307,6 +309,10 @@ export class RegistryClient {
     const expiresInSeconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
     return { token, expiresInSeconds };
   }
+}
+
+function credentialFingerprint(c: Credentials): string {
+  return createHash('sha256').update(`${c.username}\u0000${c.password}`).digest('hex');
 }
 
 /** Tags and digests go into URL paths: only grammatical ones (digests may come from a hostile index). */

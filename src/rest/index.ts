@@ -4,6 +4,7 @@ import { discoveryRoutes } from './discovery.routes.js';
 import { imageStreamRoutes } from './image-streams.routes.js';
 import { imageStreamTagRoutes } from './image-stream-tags.routes.js';
 import { imageRoutes } from './images.routes.js';
+import { importRoutes } from './import.routes.js';
 import { namespaceRoutes } from './namespaces.routes.js';
 import { openApiRoutes } from './openapi.js';
 import { createRouter } from './router.js';
@@ -13,5 +14,5 @@ import { createRouter } from './router.js';
  * a route table; adding one is a file of routes and a line here.
  */
 export function createRestHandler(services: Services, log: Logger) {
-  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...imageStreamTagRoutes, ...imageRoutes], services, log);
+  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...importRoutes, ...imageStreamTagRoutes, ...imageRoutes], services, log);
 }

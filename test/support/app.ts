@@ -22,6 +22,8 @@ export async function testEnv(driver: Driver, extra: Record<string, string> = {}
     LOG_LEVEL: 'silent',
     IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
     IMAGESTREAMS_DATA_DIR: 'memory://',
+    // Suites about stream semantics must not race background imports; import suites turn them on.
+    IMAGESTREAMS_BACKGROUND_IMPORTS: 'false',
     ...extra,
   };
   if (driver === 'postgres') {

@@ -241,24 +241,7 @@ export class ImageStreamService {
 
   async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
     this.authorize(caller, 'patch', namespace, name);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.store.get(namespace, name);
-      if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
-      const { value: patched, warnings } = applyFieldValidation(decodeImageStreamJson(applyPatch(this.present(current), patch, patchType)), [], opts.fieldValidation ?? 'Strict');
-      this.checkIdentity(namespace, name, patched);
-      const requestedRv = patched.metadata?.resourceVersion;
-      // A patch that names a resourceVersion is a conditional write; one that does not is applied to the latest.
-      const conditional = Boolean(requestedRv) && requestedRv !== current.metadata.resourceVersion;
-      if (conditional) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
-      try {
-        const written = await this.writeSpec(caller, current, patched, opts, () => new RetryableConflict());
-        warnings.forEach((w) => opts.onWarning?.(w));
-        return written;
-      } catch (e) {
-        if (!(e instanceof RetryableConflict)) throw e;
-        if (attempt >= PATCH_ATTEMPTS || patchNamesVersion(patch)) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
-      }
-    }
+    return this.readPatchWrite(namespace, name, patch, patchType, opts, (current, patched, onConflict) => this.writeSpec(caller, current, patched, opts, onConflict));
   }
 
   /** The /status subresource: status tags replaced, spec and metadata kept, generation untouched. */
@@ -275,6 +258,23 @@ export class ImageStreamService {
   /** The /status subresource by patch: read, patch, then the /status write rules; retried on a concurrent write. */
   async patchStatus(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType = 'MERGE', opts: PatchOptions = {}): Promise<ImageStream> {
     this.authorize(caller, 'patch', namespace, name, 'imagestreams/status');
+    return this.readPatchWrite(namespace, name, patch, patchType, opts, (current, patched, onConflict) => this.writeStatus(current, patched, opts, onConflict));
+  }
+
+  /**
+   * PATCH is read-modify-write on the current object: a patch that names a
+   * resourceVersion is a conditional write (CONFLICT when stale); one that
+   * does not is applied to the latest and retried when another writer got
+   * in between, up to PATCH_ATTEMPTS times.
+   */
+  private async readPatchWrite(
+    namespace: string,
+    name: string,
+    patch: unknown,
+    patchType: PatchType,
+    opts: PatchOptions,
+    write: (current: StoredStream, patched: ImageStreamWrite, onConflict: () => Error) => Promise<ImageStream>,
+  ): Promise<ImageStream> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.store.get(namespace, name);
       if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
@@ -283,7 +283,7 @@ export class ImageStreamService {
       const requestedRv = patched.metadata?.resourceVersion;
       if (requestedRv && requestedRv !== current.metadata.resourceVersion) throw new ConflictError(IMAGE_STREAM_RESOURCE, name);
       try {
-        const written = await this.writeStatus(current, patched, opts, () => new RetryableConflict());
+        const written = await write(current, patched, () => new RetryableConflict());
         warnings.forEach((w) => opts.onWarning?.(w));
         return written;
       } catch (e) {
@@ -397,6 +397,21 @@ export class ImageStreamService {
         if (!(e instanceof RetryableConflict)) throw e;
         if (attempt >= STATUS_ATTEMPTS) throw exhausted();
       }
+    }
+  }
+
+  /**
+   * Creates a stream the caller built whole (imports create streams with
+   * spec and status together, reference §5.7). AlreadyExists when another
+   * writer created it first; the caller then rewrites the stored one.
+   */
+  async createStored(stream: StoredStream): Promise<ImageStream> {
+    this.validate(stream);
+    try {
+      return await this.store.transaction(async (tx) => this.commit(tx, 'ADDED', await this.store.insert(tx, stream)));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AlreadyExistsError(IMAGE_STREAM_RESOURCE, stream.metadata.name);
+      throw e;
     }
   }
 

@@ -244,3 +244,50 @@ export const roleBindings = pgTable(
     index('role_bindings_subject').on(t.subjectKind, t.subjectName),
   ],
 );
+
+/**
+ * Pull secrets (`kubernetes.io/dockerconfigjson`) per namespace. The data is
+ * AES-256-GCM ciphertext (`iv | tag | ciphertext`, base64); `keyId` names
+ * the key that sealed it, so a replica with another key says so plainly.
+ */
+export const pullSecrets = pgTable(
+  'pull_secrets',
+  {
+    uid: uuid('uid').primaryKey(),
+    namespace: text('namespace').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    resourceVersion: int64('resource_version').notNull(),
+    creationTimestamp: ts('creation_timestamp').notNull(),
+    annotations: jsonb('annotations').$type<StringMap>(),
+    keyId: text('key_id').notNull(),
+    sealedData: text('sealed_data').notNull(),
+  },
+  (t) => [uniqueIndex('pull_secrets_namespace_name').on(t.namespace, t.name)],
+);
+
+/**
+ * Background imports (reference §7): `spec` jobs for streams whose spec tags
+ * need an import, `scheduled` jobs for periodic re-imports. Replicas claim
+ * due rows with `FOR UPDATE SKIP LOCKED` and hold them by `leaseUntil`, so
+ * each due import runs once. `seq` changes on every re-request, so finishing
+ * an older request never drops a newer one.
+ */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    namespace: text('namespace').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    dueAt: ts('due_at').notNull(),
+    leaseUntil: ts('lease_until'),
+    seq: int64('seq').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.namespace, t.name, t.kind] }), index('import_jobs_due').on(t.dueAt)],
+);
+
+/** Where the import scanner is in the change log; one row, locked by whichever replica scans. */
+export const importScanner = pgTable('import_scanner', {
+  id: integer('id').primaryKey(),
+  recordedAfter: ts('recorded_after').notNull(),
+});

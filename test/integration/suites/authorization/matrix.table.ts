@@ -27,6 +27,10 @@ import {
   RoleBindingsDocument,
   UpdateStreamStatusDocument,
   WhoAmIDocument,
+  ImportImagesDocument,
+  CreatePullSecretDocument,
+  DeletePullSecretDocument,
+  ImageStreamSecretsDocument,
 } from '../../../generated/graphql.js';
 import type { GraphQLClient } from '../../../support/graphql-client.js';
 import { connectWs } from '../../../support/ws-client.js';
@@ -91,6 +95,8 @@ export const VIEW_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'allowed'
 export const EDIT_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'allowed', admin: 'allowed', clusterAdmin: 'allowed' };
 export const ADMIN_AND_UP: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'FORBIDDEN', admin: 'allowed', clusterAdmin: 'allowed' };
 export const CLUSTER_ADMIN_ONLY: Record<Caller, Outcome> = { ...denied, view: 'FORBIDDEN', edit: 'FORBIDDEN', admin: 'FORBIDDEN', clusterAdmin: 'allowed' };
+
+const pullSecretDoc = JSON.stringify({ auths: { 'registry.example.com': { auth: Buffer.from('u:p').toString('base64') } } });
 
 export const MATRIX: MatrixRow[] = [
   // ---- image streams ------------------------------------------------------
@@ -175,6 +181,32 @@ export const MATRIX: MatrixRow[] = [
     expect: CLUSTER_ADMIN_ONLY,
   },
   // A dry run: a real prune is cluster-wide and would disturb the other rows' fixtures.
+  // ---- imports and pull secrets -------------------------------------------
+  // A preview from a refused address: answered (with a per-image Forbidden) without any network access.
+  {
+    operation: 'Mutation.importImages',
+    doc: ImportImagesDocument,
+    vars: (f) => ({ namespace: f.ns, import: { metadata: { name: f.unique('isi') }, spec: { import: false, images: [{ from: { kind: 'DockerImage', name: '169.254.169.254/x/y:z' } }] } } }),
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'Mutation.createPullSecret',
+    doc: CreatePullSecretDocument,
+    vars: (f) => ({ namespace: f.ns, name: f.unique('sec'), dockerConfigJson: pullSecretDoc }),
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'Mutation.deletePullSecret',
+    doc: DeletePullSecretDocument,
+    vars: async (f) => {
+      const name = f.unique('sec');
+      await f.admin.ok(CreatePullSecretDocument, { namespace: f.ns, name, dockerConfigJson: pullSecretDoc });
+      return { namespace: f.ns, name };
+    },
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'Query.imageStreamSecrets', doc: ImageStreamSecretsDocument, vars: (f) => ({ namespace: f.ns, name: 'any' }), expect: EDIT_AND_UP },
+
   { operation: 'Mutation.pruneImages', doc: PruneImagesDocument, vars: () => ({ dryRun: true }), expect: CLUSTER_ADMIN_ONLY },
 
   // The WebSocket edge answers alike (subscriptions will use the same runner).
