@@ -4,7 +4,7 @@ import { applyFieldValidation, decodeImageStreamJson } from '../modules/image-st
 import { API_GROUP, BadRequestError } from '../platform/errors.js';
 import { findDuplicateJsonKeys } from '../platform/http/duplicate-keys.js';
 import type { RestContext } from './context.js';
-import { MethodNotAllowedError } from './errors.js';
+import { imageStreamWatch } from './image-stream-watch.js';
 import { bodyFormatOf, patchTypeOf } from './media.js';
 import { booleanParam, dryRunParam, fieldValidationParam, includeObjectParam, nonNegativeIntParam } from './params.js';
 import type { Reply } from './render.js';
@@ -87,8 +87,7 @@ async function deleteOptions(ctx: RestContext) {
 }
 
 async function list(ctx: RestContext): Promise<Reply> {
-  // Watch plugs in here (and on {g}/watch/... routes) as a Reply with `watch` set; see render.ts.
-  if (booleanParam(ctx, 'watch')) throw new MethodNotAllowedError('watch is not served yet on this path');
+  if (booleanParam(ctx, 'watch')) return imageStreamWatch(ctx, { namespace: ctx.params.namespace });
   nonNegativeIntParam(ctx, 'timeoutSeconds');
   const chunk = await ctx.services.imageStreams.listChunk(ctx.caller, {
     namespace: ctx.params.namespace,
@@ -127,7 +126,16 @@ export const imageStreamRoutes: RouteDef[] = [
       return listReply(ctx, deleted, { resourceVersion: '' });
     },
   },
-  { method: 'GET', path: ITEM, handle: async (ctx) => objectReply(ctx, await ctx.services.imageStreams.getOrThrow(ctx.caller, ns(ctx), name(ctx))) },
+  { method: 'GET', path: '{g}/watch/imagestreams', handle: (ctx) => imageStreamWatch(ctx, {}) },
+  { method: 'GET', path: '{g}/watch/namespaces/{namespace}/imagestreams', handle: (ctx) => imageStreamWatch(ctx, { namespace: ns(ctx) }) },
+  { method: 'GET', path: '{g}/watch/namespaces/{namespace}/imagestreams/{name}', handle: (ctx) => imageStreamWatch(ctx, { namespace: ns(ctx), name: name(ctx) }) },
+  {
+    method: 'GET',
+    path: ITEM,
+    handle: async (ctx) =>
+      booleanParam(ctx, 'watch')
+        ? imageStreamWatch(ctx, { namespace: ns(ctx), name: name(ctx) })
+        : objectReply(ctx, await ctx.services.imageStreams.getOrThrow(ctx.caller, ns(ctx), name(ctx))) },
   {
     method: 'PUT',
     path: ITEM,

@@ -2,6 +2,8 @@ import type { Logger } from '../platform/logger.js';
 import type { Services } from '../platform/services.js';
 import { discoveryRoutes } from './discovery.routes.js';
 import { imageStreamRoutes } from './image-streams.routes.js';
+import { imageStreamTagRoutes } from './image-stream-tags.routes.js';
+import { imageRoutes } from './images.routes.js';
 import { importRoutes } from './import.routes.js';
 import { namespaceRoutes } from './namespaces.routes.js';
 import { openApiRoutes } from './openapi.js';
@@ -12,5 +14,5 @@ import { createRouter } from './router.js';
  * a route table; adding one is a file of routes and a line here.
  */
 export function createRestHandler(services: Services, log: Logger) {
-  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...importRoutes], services, log);
+  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...importRoutes, ...imageStreamTagRoutes, ...imageRoutes], services, log);
 }

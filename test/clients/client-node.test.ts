@@ -1,4 +1,4 @@
-import { ApiException, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException, CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTlsServer, type TlsTestServer } from './tls.js';
 
@@ -6,6 +6,7 @@ import { startTlsServer, type TlsTestServer } from './tls.js';
 describe('@kubernetes/client-node against the REST API', () => {
   let server: TlsTestServer;
   let api: CustomObjectsApi;
+  let kc: KubeConfig;
   const ns = 'client-node';
   const is = { group: 'image.openshift.io', version: 'v1', namespace: ns, plural: 'imagestreams' };
 
@@ -22,7 +23,7 @@ describe('@kubernetes/client-node against the REST API', () => {
 
   beforeAll(async () => {
     server = await startTlsServer();
-    const kc = new KubeConfig();
+    kc = new KubeConfig();
     kc.loadFromOptions({
       clusters: [{ name: 'test', server: server.app.url, caFile: server.certFile }],
       users: [{ name: 'test', token: server.app.token }],
@@ -83,5 +84,53 @@ describe('@kubernetes/client-node against the REST API', () => {
       token = page.metadata.continue;
     } while (token);
     expect(names).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  it('watches with Watch: ADDED for the current stream, bookmarks when allowed, live changes, and ends on timeoutSeconds', async () => {
+    const wns = 'client-node-watch';
+    await api.createNamespacedCustomObject({ ...is, namespace: wns, body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'w1' } } });
+    const seen: Array<[string, string | undefined]> = [];
+    const listeners = new Set<() => void>();
+    let ended: unknown = 'open';
+    const until = (predicate: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (predicate()) finish(resolve);
+          else if (ended !== 'open') finish(() => reject(new Error(`the watch ended (${String(ended)}) before ${what}: ${JSON.stringify(seen)}`)));
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(seen)}`))), 10_000);
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          settle();
+        };
+        listeners.add(check);
+        check();
+      });
+    const notify = () => listeners.forEach((l) => l());
+    const controller = await new Watch(kc).watch(
+      `/apis/image.openshift.io/v1/namespaces/${wns}/imagestreams`,
+      { allowWatchBookmarks: true, timeoutSeconds: 2 },
+      (phase, obj: { kind: string; metadata: { name?: string } }) => {
+        expect(obj.kind).toBe('ImageStream');
+        seen.push([phase, obj.metadata.name]);
+        notify();
+      },
+      (err) => {
+        ended = err ?? null;
+        notify();
+      },
+    );
+    try {
+      await until(() => seen.some(([p]) => p === 'BOOKMARK'), 'the initial-events-end bookmark');
+      await api.createNamespacedCustomObject({ ...is, namespace: wns, body: { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'w2' } } });
+      await until(() => seen.some(([p, n]) => p === 'ADDED' && n === 'w2'), 'the live ADDED');
+      expect(seen).toEqual([['ADDED', 'w1'], ['BOOKMARK', undefined], ['ADDED', 'w2']]);
+      // timeoutSeconds=2: the server ends the stream and the client reports done without an error.
+      await until(() => ended !== 'open', 'the server to end the watch');
+      expect(ended).toBeNull();
+    } finally {
+      controller.abort();
+    }
   });
 });

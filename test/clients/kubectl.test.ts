@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageInput, ociImage } from '../support/images.js';
 import { run, startTlsServer, type TlsTestServer } from './tls.js';
 
 /**
@@ -101,6 +103,52 @@ describe('kubectl against the REST API', () => {
     expect(out.trim().split('\n')).toEqual(['imagestream.image.openshift.io/ruby']);
     expect(JSON.parse(await ok(['get', 'is', 'ruby', '-o', 'json'])).spec.lookupPolicy.local).toBe(true);
     expect(await tagsOf('ruby')).toEqual(['3.2', 'latest']);
+  });
+
+  it('watches with get is -w: the current rows, then a change, until stopped', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(server.dir, 'cache'), '-n', ns, 'get', 'is', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // Bounded waits on what kubectl printed; kubectl is stopped whatever happens.
+    const until = (pattern: RegExp, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(out)) done(resolve);
+          else if (child.exitCode !== null) done(() => reject(new Error(`kubectl get -w exited before ${what}: ${err}`)));
+        };
+        const timer = setTimeout(() => done(() => reject(new Error(`kubectl get -w never printed ${what}: stdout ${out} stderr ${err}`))), 15_000);
+        const done = (settle: () => void) => {
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          child.off('exit', check);
+          settle();
+        };
+        child.stdout.on('data', check);
+        child.on('exit', check);
+        check();
+      });
+    try {
+      await until(/ADDED\s+ruby\s/, 'the existing stream');
+      expect(out.split('\n')[0].split(/\s{2,}/)).toEqual(['EVENT', 'NAME', 'IMAGE REPOSITORY', 'TAGS', 'UPDATED']);
+      await ok(['label', 'is', 'ruby', 'watched=yes']);
+      await until(/MODIFIED\s+ruby\s/, 'the modification');
+    } finally {
+      child.kill();
+      await exited;
+    }
+  });
+
+  it('gets image stream tags (get istag) after an image is mapped into the stream', async () => {
+    const img = ociImage('kubectl-istag');
+    const mapping = { kind: 'ImageStreamMapping', apiVersion: 'image.openshift.io/v1', metadata: { name: 'ruby' }, image: imageInput(img), tag: 'pushed' };
+    const created = await ok(['create', '--raw', `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreammappings`, '-f', await manifest('mapping.json', mapping)]);
+    expect(JSON.parse(created)).toMatchObject({ kind: 'Status', status: 'Success', code: 201 });
+    expect((await ok(['get', 'istag', '-o', 'name'])).trim().split('\n')).toContain('imagestreamtag.image.openshift.io/ruby:pushed');
+    const tag = JSON.parse(await ok(['get', 'istag', 'ruby:pushed', '-o', 'json']));
+    expect(tag).toMatchObject({ kind: 'ImageStreamTag', metadata: { name: 'ruby:pushed', namespace: ns }, image: { metadata: { name: img.name } } });
   });
 
   it('deletes, then reports NotFound from the server', async () => {

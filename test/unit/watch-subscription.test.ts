@@ -177,6 +177,15 @@ describe('watch rules', () => {
     expect(classifyForWatch({ resource: 'imagestreams', labels: [] }, modified({ app: 'web' }, { app: 'db' }))).toBe('MODIFIED');
   });
 
+  it('filters by field requirements on metadata.name and metadata.namespace', () => {
+    const byName = { resource: 'imagestreams', labels: [], fields: [{ field: 'metadata.name' as const, equals: true, value: 'a' }] };
+    expect(classifyForWatch(byName, row(5, 'a'))).toBe('MODIFIED');
+    expect(classifyForWatch(byName, row(5, 'b'))).toBeNull();
+    const notInNs = { resource: 'imagestreams', labels: [], fields: [{ field: 'metadata.namespace' as const, equals: false, value: 'ns' }] };
+    expect(classifyForWatch(notInNs, row(5, 'a'))).toBeNull();
+    expect(classifyForWatch(notInNs, row(5, 'a', undefined, 'other'))).toBe('MODIFIED');
+  });
+
   it('reads a resume version: none and "0" mean the current state, garbage is a bad request', () => {
     expect(parseResumeVersion(undefined)).toBeUndefined();
     expect(parseResumeVersion('0')).toBeUndefined();

@@ -1,8 +1,10 @@
-import { BadRequestError, CauseList, ForbiddenError, InvalidError, NotFoundError, ServerTimeoutError } from '../../platform/errors.js';
+import { isDeepStrictEqual } from 'node:util';
+import { AlreadyExistsError, BadRequestError, CauseList, ConflictError, ForbiddenError, InvalidError, NotFoundError, ServerTimeoutError } from '../../platform/errors.js';
 import { tryParseDockerReference } from '../../registry/reference.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
 import type { ObjectReference, TagReferenceWrite } from '../image-stream/image-stream.model.js';
+import { applyPatch, type PatchType } from '../image-stream/patch.rules.js';
 import { IMPORT_MODES, REFERENCE_POLICY_TYPES } from '../image-stream/image-stream.rules.js';
 import type { ImageStreamService } from '../image-stream/image-stream.service.js';
 import type { ImageStreamStore } from '../image-stream/image-stream.store.js';
@@ -10,7 +12,12 @@ import { withoutRawBlobs } from '../image/image.rules.js';
 import type { ImageStore, StoredImage } from '../image/image.store.js';
 import type { SpecTagResolver } from '../tag-history/spec-tag-resolver.js';
 import { currentEvent, splitStreamImage, splitStreamTag } from '../tag-history/tag-history.rules.js';
-import { imageStreamTagView, withSpecTag, withoutTag, type ImageStreamTagView } from './image-stream-tag.rules.js';
+import { imageAsSeenThroughTag, imageStreamTagView, withSpecTag, withoutTag, type ImageStreamTagView } from './image-stream-tag.rules.js';
+
+/** The spec tag an istag write sets: named after the object, annotations from metadata.annotations (§3.8). */
+function specTagFrom(tag: string, input: ImageStreamTagWrite): TagReferenceWrite {
+  return { ...input.tag, name: tag, annotations: input.metadata?.annotations ?? null };
+}
 
 export interface TagImageRequest {
   source: { kind?: string | null; name?: string | null; namespace?: string | null };
@@ -21,6 +28,22 @@ export interface TagImageRequest {
   scheduled?: boolean | null;
   insecure?: boolean | null;
   importMode?: string | null;
+}
+
+/** An ImageStreamTag as a client writes it (create/update, reference §2.6, §3.8). */
+export interface ImageStreamTagWrite {
+  metadata?: { name?: string | null; resourceVersion?: string | null; annotations?: Record<string, string> | null } | null;
+  tag?: TagReferenceWrite | Omit<TagReferenceWrite, 'name'> & { name?: string | null } | null;
+}
+
+/** The wire object: the view with its current image as seen through the tag (§1.6). */
+export interface ImageStreamTagObject {
+  metadata: ImageStreamTagView['metadata'];
+  tag: ImageStreamTagView['tag'];
+  generation: number | null;
+  lookupPolicy: { local: boolean };
+  conditions?: ImageStreamTagView['conditions'];
+  image: StoredImage | null;
 }
 
 export interface ImageStreamImageView {
@@ -80,6 +103,86 @@ export class ImageStreamTagService {
       },
       image: withoutRawBlobs(image),
     };
+  }
+
+  /** Every tag with a current image in the namespace's streams matching `labelSelector` (§3.8 LIST; no pagination). */
+  async list(caller: Identity, namespace: string, labelSelector?: string | null): Promise<ImageStreamTagView[]> {
+    this.auth.authorize(caller, { verb: 'list', resource: 'imagestreamtags', namespace });
+    const streams = await this.streamStore.list(this.streams.listFilter(caller, namespace, labelSelector));
+    return streams.flatMap((stored) => {
+      const stream = this.streams.present(stored);
+      return (stream.status.tags ?? []).flatMap((t) => {
+        const view = imageStreamTagView(stream, t.tag);
+        return view?.imageName ? [view] : [];
+      });
+    });
+  }
+
+  /** The view with its image (manifest/config blanked, annotations and pull spec as the tag shows them). */
+  async toObject(view: ImageStreamTagView): Promise<ImageStreamTagObject> {
+    const image = view.imageName ? await this.images.get(view.imageName) : undefined;
+    const { imageName: _n, imageReference: _r, ...rest } = view;
+    return { ...rest, image: image ? imageAsSeenThroughTag(withoutRawBlobs(image), view) : null };
+  }
+
+  /**
+   * POST (§3.8): creates the stream when missing; 409 AlreadyExists when the
+   * spec tag exists (a status-only tag may be created over).
+   */
+  async create(caller: Identity, namespace: string, name: string, input: ImageStreamTagWrite): Promise<ImageStreamTagView> {
+    const split = this.checkWrite(caller, 'create', namespace, name, input);
+    if (!input.tag) throw new InvalidError('ImageStreamTag', name, [{ field: 'tag', reason: 'FieldValueRequired', message: 'Required value: tag is required on create' }]);
+    const tag = specTagFrom(split.tag, input);
+    const stream = await this.streams.writeSpecWith(caller, namespace, split.stream, (current) => {
+      if (current?.spec.tags?.some((t) => t.name === split.tag)) throw new AlreadyExistsError('imagestreamtags', name);
+      return withSpecTag(current, split.stream, tag);
+    });
+    return imageStreamTagView(stream, split.tag)!;
+  }
+
+  /**
+   * PUT, the verb `oc tag` uses (§3.8): without resourceVersion a blind
+   * upsert (the stream is created when missing); with one, the stream must
+   * exist at that version. `tag: null` keeps the spec tag (annotations still
+   * come from metadata.annotations) and needs one to exist.
+   */
+  async update(caller: Identity, namespace: string, name: string, input: ImageStreamTagWrite): Promise<ImageStreamTagView> {
+    const split = this.checkWrite(caller, 'update', namespace, name, input);
+    const expected = input.metadata?.resourceVersion || undefined;
+    const stream = await this.streams.writeSpecWith(caller, namespace, split.stream, (current) => {
+      if (expected !== undefined) {
+        if (!current) throw new NotFoundError('imagestreams', split.stream);
+        if (current.metadata.resourceVersion !== expected) throw new ConflictError('imagestreamtags', name, `another caller has updated the resource version to ${current.metadata.resourceVersion}`);
+      }
+      const existing = current?.spec.tags?.find((t) => t.name === split.tag);
+      if (!input.tag && !existing) throw new BadRequestError(`imagestreamtag ${split.tag} is not a spec tag in imagestream ${namespace}/${split.stream}, cannot be updated`);
+      const tag = input.tag ? specTagFrom(split.tag, input) : { ...existing!, annotations: input.metadata?.annotations ?? null };
+      return withSpecTag(current, split.stream, tag);
+    });
+    return imageStreamTagView(stream, split.tag)!;
+  }
+
+  /** PATCH: an update of the patched object, at the version it was read (a concurrent write is a 409). */
+  async patch(caller: Identity, namespace: string, name: string, patch: unknown, patchType: PatchType): Promise<ImageStreamTagView> {
+    const view = await this.get(caller, namespace, name);
+    if (!view) throw new NotFoundError('imagestreamtags', name);
+    const patched = applyPatch(await this.toObject(view), patch, patchType) as ImageStreamTagWrite;
+    return this.update(caller, namespace, name, patched);
+  }
+
+  private checkWrite(caller: Identity, verb: 'create' | 'update', namespace: string, name: string, input: ImageStreamTagWrite): { stream: string; tag: string } {
+    const split = splitStreamTag(name);
+    if (!split) throw new BadRequestError('ImageStreamTags must be retrieved with <name>:<tag>');
+    this.auth.authorize(caller, { verb, resource: 'imagestreamtags', namespace, name });
+    const causes = new CauseList();
+    if (input.metadata?.name && input.metadata.name !== name) causes.invalid('metadata.name', input.metadata.name, 'must match the name in the request path');
+    const tagAnnotations = input.tag?.annotations;
+    if (tagAnnotations && !isDeepStrictEqual(tagAnnotations, input.metadata?.annotations ?? {})) {
+      causes.invalid('tag.annotations', 'map[]', 'tag annotations must not be provided or must be equal to the object meta annotations');
+    }
+    if (input.tag?.name && input.tag.name !== split.tag) causes.invalid('tag.name', input.tag.name, 'must match the tag part of the name');
+    causes.throwIfAny('ImageStreamTag', name);
+    return split;
   }
 
   /** `oc tag`: one spec tag per destination, streams created when missing. */

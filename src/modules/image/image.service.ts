@@ -1,3 +1,4 @@
+import { applyPatch, type PatchType } from '../image-stream/patch.rules.js';
 import { AlreadyExistsError, BadRequestError, CauseList, ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
@@ -109,6 +110,22 @@ export class ImageService {
     return { ...current, metadata: { ...rest, resourceVersion: String(updated), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } };
   }
 
+  /**
+   * PATCH: the patch applies to the image as clients see it; as for an
+   * update (§4.3) only labels and annotations of the result are kept.
+   */
+  async patch(caller: Identity, name: string, patch: unknown, patchType: PatchType): Promise<StoredImage> {
+    this.auth.authorize(caller, { verb: 'patch', resource: IMAGE_RESOURCE, name });
+    const current = await this.store.get(name);
+    if (!current) throw new NotFoundError(IMAGE_RESOURCE, name);
+    const patched = applyPatch(current, patch, patchType) as { metadata?: { labels?: unknown; annotations?: unknown } } | null;
+    const causes = new CauseList();
+    const labels = stringMap(patched?.metadata?.labels, 'metadata.labels', causes);
+    const annotations = stringMap(patched?.metadata?.annotations, 'metadata.annotations', causes);
+    causes.throwIfAny(IMAGE_KIND, name);
+    return this.updateMetadata(caller, name, { labels: labels ?? null, annotations: annotations ?? null, resourceVersion: current.metadata.resourceVersion });
+  }
+
   async delete(caller: Identity, name: string): Promise<StoredImage> {
     this.auth.authorize(caller, { verb: 'delete', resource: IMAGE_RESOURCE, name });
     const current = await this.store.get(name);
@@ -146,6 +163,15 @@ export class ImageService {
       await this.store.touch(tx, split.image, await this.streams.nextResourceVersion(tx));
     });
   }
+}
+
+function stringMap(value: unknown, field: string, causes: CauseList): StringMap | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    causes.invalid(field, JSON.stringify(value), 'must be a map of strings');
+    return undefined;
+  }
+  return value as StringMap;
 }
 
 const clean = (m: StringMap | null | undefined): StringMap | undefined => (m && Object.keys(m).length ? { ...m } : undefined);

@@ -1,5 +1,6 @@
 import type { ChangeEventType } from '../../platform/change-log.js';
 import { BadRequestError } from '../../platform/errors.js';
+import { matchesFields, type FieldRequirement } from '../image-stream/field-selector.rules.js';
 import { matchesLabels, type LabelRequirement } from '../image-stream/label-selector.rules.js';
 
 export type WatchEventType = ChangeEventType | 'BOOKMARK';
@@ -35,6 +36,8 @@ export interface WatchFilter {
   namespace?: string;
   name?: string;
   labels: LabelRequirement[];
+  /** metadata.name / metadata.namespace requirements; both are immutable, so they simply filter. */
+  fields?: FieldRequirement[];
 }
 
 /**
@@ -48,6 +51,7 @@ export function classifyForWatch(filter: WatchFilter, row: ChangeRow): ChangeRow
   if (row.resource !== filter.resource) return null;
   if (filter.namespace !== undefined && row.namespace !== filter.namespace) return null;
   if (filter.name !== undefined && row.name !== filter.name) return null;
+  if (filter.fields?.length && !matchesFields(filter.fields, { name: row.name, namespace: row.namespace })) return null;
   const now = matchesLabels(filter.labels, row.object.metadata.labels);
   if (row.type !== 'MODIFIED' || filter.labels.length === 0 || row.previousLabels === undefined) return now ? row.type : null;
   const before = matchesLabels(filter.labels, row.previousLabels);

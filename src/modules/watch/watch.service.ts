@@ -5,6 +5,7 @@ import type { Identity } from '../auth/identity.js';
 import { IMAGE_STREAM_RESOURCE } from '../image-stream/image-stream.model.js';
 import type { ImageStreamService } from '../image-stream/image-stream.service.js';
 import type { StreamFilter } from '../image-stream/image-stream.store.js';
+import { parseFieldSelector } from '../image-stream/field-selector.rules.js';
 import { parseLabelSelector, SelectorError } from '../image-stream/label-selector.rules.js';
 import { ChangeFeed } from './change-feed.js';
 import { WatchSubscription } from './watch-subscription.js';
@@ -15,7 +16,10 @@ export interface WatchArgs {
   namespace?: string | null;
   name?: string | null;
   labelSelector?: string | null;
+  fieldSelector?: string | null;
   resourceVersion?: string | null;
+  /** False: no BOOKMARK events at all (REST `allowWatchBookmarks` unset); the subscription always has them. */
+  bookmarks?: boolean;
 }
 
 export interface WatchHooks {
@@ -104,16 +108,17 @@ export class WatchService {
     const name = args.name || undefined;
     let listFilter: StreamFilter;
     if (namespace) {
-      listFilter = this.imageStreams.listFilter(caller, namespace, args.labelSelector);
+      listFilter = this.imageStreams.listFilter(caller, namespace, args.labelSelector, args.fieldSelector);
       this.auth.authorize(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE, namespace, name });
     } else {
       const scope = this.auth.listScope(caller, IMAGE_STREAM_RESOURCE);
       // Nothing visible anywhere: refuse as Kubernetes refuses a cluster-wide watch.
       if (scope !== 'all' && scope.length === 0) this.auth.authorize(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE });
-      listFilter = this.imageStreams.listFilter(caller, undefined, args.labelSelector);
+      listFilter = this.imageStreams.listFilter(caller, undefined, args.labelSelector, args.fieldSelector);
     }
-    if (name) listFilter = { ...listFilter, fields: [{ field: 'metadata.name', equals: true, value: name }] };
-    const filter: WatchFilter = { resource: IMAGE_STREAM_RESOURCE, namespace, name, labels: parseLabels(args.labelSelector) };
+    if (name) listFilter = { ...listFilter, fields: [...(listFilter.fields ?? []), { field: 'metadata.name', equals: true, value: name }] };
+    const filter: WatchFilter = { resource: IMAGE_STREAM_RESOURCE, namespace, name, labels: parseLabels(args.labelSelector), fields: parseFields(args.fieldSelector) };
+    const bookmarks = args.bookmarks ?? true;
     const start = parseResumeVersion(args.resourceVersion);
     if (start !== undefined) {
       const horizon = await this.store.horizon(this.config.retentionMs);
@@ -126,7 +131,7 @@ export class WatchService {
     const sub: WatchSubscription = new WatchSubscription({
       accepts: (row) => (this.visible(current, row) ? classifyForWatch(filter, row) : null),
       bufferLimit: this.config.bufferLimit,
-      bookmarkIntervalMs: this.config.bookmarkIntervalMs,
+      bookmarkIntervalMs: bookmarks ? this.config.bookmarkIntervalMs : 0,
       onSlowConsumer: (pending) => {
         this.log.warn({ user: caller.user, pending }, 'closing a slow watch consumer');
         hooks.onSlowConsumer?.(pending);
@@ -158,7 +163,7 @@ export class WatchService {
           .map((s) => this.imageStreams.present(s))
           .filter((o) => this.visible(caller, { namespace: o.metadata.namespace, name: o.metadata.name }))
           .map((object): WatchEvent => ({ type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion }));
-        sub.seed(initial, snapshot.resourceVersion, { markEnd: true });
+        sub.seed(initial, snapshot.resourceVersion, { markEnd: bookmarks });
         from = snapshot.resourceVersion;
       } else {
         sub.seed([], start);
@@ -192,6 +197,15 @@ export class WatchService {
       if (e instanceof DomainError) return false;
       throw e;
     }
+  }
+}
+
+function parseFields(selector: string | null | undefined) {
+  try {
+    return parseFieldSelector(selector);
+  } catch (e) {
+    if (e instanceof SelectorError) throw new BadRequestError(e.message);
+    throw e;
   }
 }
 

@@ -7,6 +7,8 @@ import { imagesSuite } from './images.suite.js';
 import { pruneSuite } from './prune.suite.js';
 import { restDiscoverySuite } from './rest-discovery.suite.js';
 import { restImageStreamSuite } from './rest-image-streams.suite.js';
+import { restResourcesSuite } from './rest-resources.suite.js';
+import { restWatchSuite } from './rest-watch.suite.js';
 import { tagHistorySuite } from './tag-history.suite.js';
 import { queryLimitsSuite } from './query-limits.suite.js';
 import { websocketAuthSuite } from './websocket-auth.suite.js';
@@ -18,6 +20,7 @@ export function runAllSuites(ctx: SuiteContext): void {
   imageStreamSuite(ctx);
   restDiscoverySuite(ctx);
   restImageStreamSuite(ctx);
+  restResourcesSuite(ctx);
   imagesSuite(ctx);
   tagHistorySuite(ctx);
   graphWalkSuite(ctx);
@@ -27,6 +30,7 @@ export function runAllSuites(ctx: SuiteContext): void {
   websocketAuthSuite(ctx);
   metricsSuite(ctx);
   watchSuite(ctx);
+  restWatchSuite(ctx);
   // Last: pruning is cluster-wide.
   pruneSuite(ctx);
 }

@@ -238,6 +238,63 @@ export const MATRIX: MatrixRow[] = [
     expect: ANY_AUTHENTICATED,
   },
 
+  // ---- REST routes (the same services; outcomes from the HTTP status) -------
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags/{name}', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamtags/${(await mapped(f)).istag}` }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags', doc: 'GET', vars: (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamtags` }), perform: overRest, expect: VIEW_AND_UP },
+  {
+    operation: 'PUT /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags/{name}',
+    variant: 'blind upsert (oc tag)',
+    doc: 'PUT',
+    vars: (f) => {
+      const name = `${f.unique('ut')}:t`;
+      return { path: `${REST}/namespaces/${f.ns}/imagestreamtags/${name}`, body: { metadata: { name }, tag: { from: { kind: 'DockerImage', name: 'busybox:1' } } } };
+    },
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'DELETE /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags/{name}', doc: 'DELETE', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamtags/${(await mapped(f)).istag}` }), perform: overRest, expect: EDIT_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamimages/{name}', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamimages/${(await mapped(f)).isimage}` }), perform: overRest, expect: VIEW_AND_UP },
+  {
+    operation: 'POST /apis/image.openshift.io/v1/namespaces/{ns}/imagestreammappings',
+    doc: 'POST',
+    vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreammappings`, body: mappingVars(f, await named(f)).mapping }),
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'GET /apis/image.openshift.io/v1/images/{name}', doc: 'GET', vars: async (f) => ({ path: `${REST}/images/${(await mapped(f)).image}` }), perform: overRest, expect: CLUSTER_ADMIN_ONLY },
+  { operation: 'GET /apis/image.openshift.io/v1/images', doc: 'GET', vars: () => ({ path: `${REST}/images?limit=1` }), perform: overRest, expect: CLUSTER_ADMIN_ONLY },
+  { operation: 'POST /apis/image.openshift.io/v1/images', doc: 'POST', vars: (f) => ({ path: `${REST}/images`, body: imageInput(ociImage(f.unique('rest'))) }), perform: overRest, expect: CLUSTER_ADMIN_ONLY },
+  {
+    operation: 'PATCH /apis/image.openshift.io/v1/images/{name}',
+    doc: 'PATCH',
+    vars: async (f) => ({ path: `${REST}/images/${(await mapped(f)).image}`, body: { metadata: { labels: { touched: 'yes' } } }, contentType: 'application/merge-patch+json' }),
+    perform: overRest,
+    expect: CLUSTER_ADMIN_ONLY,
+  },
+  { operation: 'DELETE /apis/image.openshift.io/v1/images/{name}', doc: 'DELETE', vars: async (f) => ({ path: `${REST}/images/${(await mapped(f)).image}` }), perform: overRest, expect: CLUSTER_ADMIN_ONLY },
+  {
+    operation: 'POST /apis/image.openshift.io/v1/imagesignatures',
+    doc: 'POST',
+    vars: async (f) => ({ path: `${REST}/imagesignatures`, body: { metadata: { name: `${(await mapped(f)).image}@sig` }, type: 'AtomicImageV1', content: Buffer.from('signed').toString('base64') } }),
+    perform: overRest,
+    expect: CLUSTER_ADMIN_ONLY,
+  },
+  {
+    operation: 'DELETE /apis/image.openshift.io/v1/imagesignatures/{name}',
+    doc: 'DELETE',
+    vars: async (f) => {
+      const name = `${(await mapped(f)).image}@sig`;
+      await f.admin.ok(CreateSignatureDocument, { signature: { metadata: { name }, type: 'AtomicImageV1', content: Buffer.from('signed').toString('base64') } });
+      return { path: `${REST}/imagesignatures/${name}` };
+    },
+    perform: overRest,
+    expect: CLUSTER_ADMIN_ONLY,
+  },
+  // REST watch: authorized exactly as the subscription (same WatchService).
+  { operation: 'GET /apis/image.openshift.io/v1/watch/namespaces/{ns}/imagestreams', doc: 'GET', vars: async (f) => ({ path: `${REST}/watch/namespaces/${f.ns}/imagestreams`, name: await named(f) }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams?watch=true', doc: 'GET', vars: (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams?watch=true` }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/watch/imagestreams', variant: 'in all namespaces (filtered)', doc: 'GET', vars: () => ({ path: `${REST}/watch/imagestreams` }), perform: overRest, expect: ANY_AUTHENTICATED },
+
   // ---- identities and roles ------------------------------------------------
   { operation: 'Query.whoAmI', doc: WhoAmIDocument, vars: () => ({}), expect: ANY_AUTHENTICATED },
   { operation: 'Query.roleBindings', doc: RoleBindingsDocument, vars: (f) => ({ namespace: f.ns }), expect: ADMIN_AND_UP },
@@ -276,6 +333,29 @@ export async function overWebSocket(caller: CallerHandle, vars: Record<string, u
     return result.errors?.length ? String(result.errors[0].extensions?.code) : 'allowed';
   } finally {
     await ws.dispose();
+  }
+}
+
+const REST = '/apis/image.openshift.io/v1';
+
+/**
+ * A REST row: `doc` is the HTTP method, `vars` the path (and body). The
+ * outcome comes from the status, as the Status reason maps to the GraphQL
+ * codes; a watch counts as allowed once its 200 headers arrive (the stream is
+ * then dropped).
+ */
+export async function overRest(caller: CallerHandle, vars: Record<string, unknown>, method: string): Promise<Outcome | string> {
+  const headers: Record<string, string> = {};
+  if (caller.token) headers.authorization = `Bearer ${caller.token}`;
+  if (vars.body !== undefined) headers['content-type'] = String(vars.contentType ?? 'application/json');
+  const abort = new AbortController();
+  try {
+    const res = await fetch(`${caller.baseUrl}${String(vars.path)}`, { method, headers, body: vars.body === undefined ? undefined : JSON.stringify(vars.body), signal: abort.signal });
+    if (res.status >= 200 && res.status < 300) return 'allowed';
+    const byStatus: Record<number, Outcome> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 422: 'INVALID' };
+    return byStatus[res.status] ?? `HTTP ${res.status}: ${await res.text()}`;
+  } finally {
+    abort.abort();
   }
 }
 
