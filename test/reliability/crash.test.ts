@@ -4,7 +4,7 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { RestClient } from '../support/rest-client.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { createStream, historyCounts, map, serveOn, sqlRows, waitFor } from './harness.js';
+import { createStream, historyCounts, map, ResumingWatcher, serveOn, sqlRows, waitFor } from './harness.js';
 
 const NS = 'crash';
 const STREAMS = ['a', 'b', 'c'];
@@ -36,7 +36,10 @@ describe('crash under write load', () => {
 
   it('keeps every acknowledged mapping and patch and leaves no half-written stream after SIGKILL', async () => {
     let gql = new GraphQLClient(server.url, ADMIN_TOKEN);
-    for (const s of STREAMS) await createStream(gql, NS, s);
+    let startRv = '0';
+    for (const s of STREAMS) startRv = await createStream(gql, NS, s);
+    // Subscribers that outlive the server: they resume from their last resourceVersion once it is back.
+    const watchers = [0, 1].map(() => new ResumingWatcher(server.url, NS, startRv));
 
     const ackedMappings: Array<{ stream: string; image: string }> = [];
     const ackedPatches: Array<{ stream: string; key: string }> = [];
@@ -72,7 +75,8 @@ describe('crash under write load', () => {
     stop = true;
     await Promise.all(writers);
 
-    server = await serveOn(pg.url);
+    // Same port: the subscribers reconnect to the address they know.
+    server = await serveOn(pg.url, Number(new URL(server.url).port));
     gql = new GraphQLClient(server.url, ADMIN_TOKEN);
 
     for (const stream of STREAMS) {
@@ -101,6 +105,16 @@ describe('crash under write load', () => {
 
     // The restarted service takes writes again.
     expect((await map(gql, NS, 'a', 'after', 'crash-after-restart')).acked).toBe(true);
-    console.log(JSON.stringify({ scenario: 'crash', sent, ackedMappings: ackedMappings.length, ackedPatches: ackedPatches.length, refusedOrCutOff: refused, writers: WRITERS }));
+
+    // Subscribers: every change since they started, in order, once, across the crash.
+    const log = await sqlRows<{ rv: string }>(pg.url, `select resource_version::text as rv from change_log where namespace = $1 and resource_version > $2 order by resource_version`, [NS, startRv]);
+    const expected = log.map((r) => r.rv);
+    await waitFor('every subscriber to catch up after the restart', () => watchers.every((w) => w.lastResourceVersion === expected[expected.length - 1]), 20_000);
+    for (const w of watchers) {
+      expect(w.resumes).toBeGreaterThan(0);
+      expect(w.events.map((e) => e.resourceVersion)).toEqual(expected);
+    }
+    await Promise.all(watchers.map((w) => w.close()));
+    console.log(JSON.stringify({ scenario: 'crash', sent, ackedMappings: ackedMappings.length, ackedPatches: ackedPatches.length, refusedOrCutOff: refused, writers: WRITERS, changeLogRows: expected.length, resumesPerWatcher: watchers.map((w) => w.resumes) }));
   }, 90_000);
 });

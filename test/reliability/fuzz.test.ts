@@ -21,7 +21,7 @@ import { jsonPatch, mappingBody, mergePatch, mutated, rawBody, statusBody, strea
  */
 const CASES = Number(process.env.RELIABILITY_FUZZ_CASES ?? 10_000);
 const BATCH = 500;
-const CONCURRENCY = 16;
+const CONCURRENCY = Number(process.env.RELIABILITY_FUZZ_CONCURRENCY ?? 32);
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const NS = 'fuzz';
 const TARGET = 'target';

@@ -7,8 +7,8 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { watchOverWebSocket, type OpenWatch, type WatchEventData } from '../support/watch-client.js';
 
 /** The service as a real process on `databaseUrl`, administered by ADMIN_TOKEN. */
-export function serveOn(databaseUrl: string): Promise<ServerProcess> {
-  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error' });
+export function serveOn(databaseUrl: string, port?: number): Promise<ServerProcess> {
+  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...(port ? { PORT: String(port) } : {}) });
 }
 
 /** Waits (bounded) until `check` holds; answers how long it took. */
@@ -99,8 +99,11 @@ export class ResumingWatcher {
       if (e.type !== 'BOOKMARK') this.events.push(e);
       this.lastRv = e.resourceVersion;
     };
+    let ended = false;
     const reopen = () => {
-      if (this.current !== w || this.stopped) return;
+      // An ending subscription reports more than once (error, then close): resume once.
+      if (ended || this.current !== w || this.stopped) return;
+      ended = true;
       this.resumes++;
       void w.close().catch(() => undefined);
       // Not a timing sleep: a back-off so a down server is not hammered.
