@@ -108,7 +108,7 @@ describe('contention on one stream', () => {
 
     // Tag changes: no lost update, every acknowledged tag is in the final spec (and once).
     const final = await gql.ok(GetStreamDocument, { namespace: NS, name: STREAM });
-    const specTags = final.imageStream!.spec.tags.map((t) => t.name);
+    const specTags = (final.imageStream!.spec.tags ?? []).map((t) => t.name);
     expect(new Set(specTags).size).toBe(specTags.length);
     expect(tagWrites.filter((t) => !specTags.includes(t.what))).toEqual([]);
     console.log(JSON.stringify({ scenario: 'contention', clients: CLIENTS, durationMs, ackedMappings: mappings.length, ackedTagWrites: tagWrites.length, conflicts, changeLogRows: log.length }));
