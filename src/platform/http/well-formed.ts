@@ -1,11 +1,14 @@
 import { BadRequestError } from '../errors.js';
 
-/** A UTF-16 surrogate without its partner: JSON can spell it (`"\ud800"`), UTF-8 and Postgres cannot store it. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * A UTF-16 surrogate without its partner (JSON can spell it, `"\ud800"`; UTF-8 cannot) or
+ * NUL (Postgres text and jsonb cannot hold it).
+ */
+const UNSTORABLE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/;
 
 /**
  * Refuses a parsed request body holding a string (key or value) that is not
- * well-formed Unicode. Left in, such a string reached Postgres, whose jsonb
+ * well-formed Unicode or holds NUL. Left in, such a string reached Postgres, whose jsonb
  * rejects it, and the client got an INTERNAL error for its own input.
  */
 export function assertWellFormedStrings(value: unknown): void {
@@ -13,7 +16,7 @@ export function assertWellFormedStrings(value: unknown): void {
   while (stack.length) {
     const v = stack.pop();
     if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) throw new BadRequestError('the request body contains a string that is not valid Unicode (an unpaired surrogate)');
+      if (UNSTORABLE.test(v)) throw new BadRequestError('the request body contains a string with an unpaired UTF-16 surrogate or a NUL character, which cannot be stored');
     } else if (Array.isArray(v)) {
       stack.push(...v);
     } else if (v && typeof v === 'object') {
