@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import type { Identity } from '../modules/auth/identity.js';
 import { BadRequestError } from '../platform/errors.js';
 import { readBody } from '../platform/http/body.js';
+import { assertWellFormedStrings } from '../platform/http/well-formed.js';
 import type { Services } from '../platform/services.js';
 import type { Rendering } from './media.js';
 
@@ -44,10 +45,13 @@ export class RestContext {
       if (optional) return { value: undefined, text };
       throw new BadRequestError('the request body is empty');
     }
+    let value: unknown;
     try {
-      return { value: format === 'json' ? JSON.parse(text) : YAML.parse(text), text };
+      value = format === 'json' ? JSON.parse(text) : YAML.parse(text);
     } catch (e) {
       throw new BadRequestError(`the request body is not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
     }
+    assertWellFormedStrings(value);
+    return { value, text };
   }
 }

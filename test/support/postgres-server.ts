@@ -12,6 +12,15 @@ export interface PostgresServer {
   url: string;
   port: number;
   stop(): Promise<void>;
+  /**
+   * Stops the server but keeps its data directory, for fault tests:
+   * 'fast' is `pg_ctl stop -m fast` (SIGINT: clients disconnected, clean
+   * checkpoint), 'immediate' is a crash (SIGQUIT: no checkpoint, WAL replay
+   * on the next start).
+   */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts the server again on the same port and data directory. */
+  resume(): Promise<void>;
 }
 
 export function findPostgresBin(): string | undefined {
@@ -40,7 +49,12 @@ function postgresIds(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * `durable`: acknowledge a commit only once its WAL is written (the default
+ * synchronous_commit), so a crash of the server (halt('immediate')) loses no
+ * acknowledged transaction. fsync stays off: the OS keeps what was written.
+ */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('no PostgreSQL server binaries found: run `npm run test:deps` (installs Debian postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'imagestreams-pg-'));
@@ -52,24 +66,36 @@ export async function startPostgres(): Promise<PostgresServer> {
   const asUser = ids ? { uid: ids.uid, gid: ids.gid } : {};
   execFileSync(join(bin, 'initdb'), ['-D', data, '--auth=trust', '--no-sync', '-U', 'postgres', '-E', 'UTF8'], { ...asUser, stdio: 'ignore' });
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
-    { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
   let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const launch = (): ChildProcess => {
+    const c = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', ...(opts.durable ? [] : ['-c', 'synchronous_commit=off']), '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+      { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    c.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    return c;
+  };
+  let child = launch();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitUntilAccepting(port, child, () => log);
+  const halt = async (mode: 'fast' | 'immediate' = 'fast') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+    await exited;
+  };
   return {
     url,
     port,
+    halt,
+    resume: async () => {
+      await halt();
+      child = launch();
+      await waitUntilAccepting(port, child, () => log);
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGINT');
-        await exited;
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -262,12 +262,22 @@ export function validateStatusTags(tags: NamedTagEventList[], causes: CauseList)
         const { error } = tryParseDockerReference(item.dockerImageReference);
         if (error) causes.invalid(field, item.dockerImageReference, error);
       }
+      if (!isTimestamp(item.created)) causes.invalid(`status.tags[${t.tag}].items[${i}].created`, item.created, TIMESTAMP_PROBLEM);
     });
     (t.conditions ?? []).forEach((c, i) => {
+      if (!isTimestamp(c.lastTransitionTime)) causes.invalid(`status.tags[${t.tag}].conditions[${i}].lastTransitionTime`, c.lastTransitionTime, TIMESTAMP_PROBLEM);
       if (!['True', 'False', 'Unknown'].includes(c.status)) causes.invalid(`status.tags[${t.tag}].conditions[${i}].status`, c.status, 'valid values are "True", "False", "Unknown"');
       if (!c.type) causes.required(`status.tags[${t.tag}].conditions[${i}].type`);
     });
   }
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const TIMESTAMP_PROBLEM = 'must be an RFC 3339 timestamp such as "2024-05-01T10:00:00Z"';
+
+/** A client's timestamp the store can hold (before: an unparsable one failed in the database driver, INTERNAL). */
+function isTimestamp(value: string): boolean {
+  return RFC3339.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 /** Kubernetes timestamps are RFC 3339 with second precision. */

@@ -19,11 +19,14 @@ export function applyPatch(document: unknown, patch: unknown, type: PatchType): 
       return strategicMerge(doc, patch, []);
     case 'JSON': {
       if (!Array.isArray(patch)) throw new BadRequestError('a JSON patch must be an array of operations');
-      const problem = fastJsonPatch.validate(patch as fastJsonPatch.Operation[], doc);
-      if (problem) throw new BadRequestError(`the JSON patch is invalid: ${problem.message.split('\n')[0]}`);
       try {
+        // validate() dry-runs the operations and lets a TypeError escape (an `add` under a missing
+        // parent, e.g. /metadata/labels/a without labels): that is still the client's patch, so 400.
+        const problem = fastJsonPatch.validate(patch as fastJsonPatch.Operation[], doc);
+        if (problem) throw new BadRequestError(`the JSON patch is invalid: ${problem.message.split('\n')[0]}`);
         return fastJsonPatch.applyPatch(doc, patch as fastJsonPatch.Operation[], false, false).newDocument;
       } catch (e) {
+        if (e instanceof BadRequestError) throw e;
         throw new BadRequestError(`the JSON patch could not be applied: ${(e as Error).message.split('\n')[0]}`);
       }
     }

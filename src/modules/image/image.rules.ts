@@ -88,6 +88,7 @@ export function prepareImage(input: ImageWrite, now: string, log?: (msg: string)
   };
 }
 
+const MAX_NAME_LENGTH = 253;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 
@@ -96,6 +97,8 @@ export function validateImage(image: StoredImage, causes: CauseList, prefix = ''
   const name = image.metadata.name;
   if (!name) causes.required(`${prefix}metadata.name`, 'name or generateName is required');
   else for (const p of pathSegmentProblems(name)) causes.invalid(`${prefix}metadata.name`, name, p);
+  // The Kubernetes object name limit; longer names also overflow the primary key's index entry (an INTERNAL error before).
+  if (name && name.length > MAX_NAME_LENGTH) causes.invalid(`${prefix}metadata.name`, `${name.slice(0, 20)}…`, `must be no more than ${MAX_NAME_LENGTH} characters`);
   if (!image.dockerImageReference) causes.required(`${prefix}dockerImageReference`);
   else {
     const { error } = tryParseDockerReference(image.dockerImageReference);

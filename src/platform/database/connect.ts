@@ -47,6 +47,13 @@ async function connectPostgres(url: string, opts: DatabaseOptions): Promise<Data
   const pool = new pg.default.Pool({ connectionString: url, max: opts.poolSize });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', () => undefined);
+  // The pool only listens for errors on IDLE clients. A checked-out client
+  // whose server goes away between two statements (inside a transaction, when
+  // no query is in flight to receive the error) emits 'error' with no
+  // listener, which killed the process on a Postgres restart. The caller's
+  // next statement still fails, and the pool discards the client on release
+  // (it is no longer queryable), so ignoring the event here loses nothing.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const statements = new StatementCounter();
   const db = drizzle({ client: pool, schema, logger: statements }) as unknown as Database;
   return {

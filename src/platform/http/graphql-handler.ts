@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { BadRequestError, DomainError } from '../errors.js';
 import type { RequestContext } from '../graphql/context.js';
 import { readBody } from './body.js';
+import { assertWellFormedStrings } from './well-formed.js';
 
 function sendErrors(res: ServerResponse, error: DomainError): void {
   res.statusCode = error.httpStatus;
@@ -32,6 +33,7 @@ export function createGraphqlHandler(
           } catch {
             throw new BadRequestError('the request body is not valid JSON');
           }
+          assertWellFormedStrings(body);
         } else {
           body = raw.toString('utf8');
         }
