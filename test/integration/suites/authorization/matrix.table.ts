@@ -220,6 +220,87 @@ export const MATRIX: MatrixRow[] = [
     expect: EDIT_AND_UP,
   },
 
+  // ---- image streams over REST (the same service rules as GraphQL) ----------
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams', doc: 'GET', vars: (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams` }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/imagestreams', variant: 'all namespaces (filtered)', doc: 'GET', vars: () => ({ path: `${REST}/imagestreams` }), perform: overRest, expect: ANY_AUTHENTICATED },
+  { operation: 'GET /oapi/v1/namespaces/{ns}/imagestreams/{name}', variant: 'legacy prefix', doc: 'GET', vars: async (f) => ({ path: `/oapi/v1/namespaces/${f.ns}/imagestreams/${await named(f)}` }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}` }), perform: overRest, expect: VIEW_AND_UP },
+  { operation: 'POST /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams', doc: 'POST', vars: (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams`, body: { metadata: { name: f.unique('rest') } } }), perform: overRest, expect: EDIT_AND_UP },
+  {
+    operation: 'PUT /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}',
+    doc: 'PUT',
+    vars: async (f) => {
+      const name = f.unique('put');
+      const resourceVersion = await f.stream(name);
+      return { path: `${REST}/namespaces/${f.ns}/imagestreams/${name}`, body: { metadata: { name, resourceVersion, labels: { put: 'yes' } } } };
+    },
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'PATCH /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}',
+    doc: 'PATCH',
+    vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}`, body: { metadata: { labels: { patched: 'yes' } } }, contentType: 'application/merge-patch+json' }),
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'DELETE /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}', doc: 'DELETE', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}` }), perform: overRest, expect: EDIT_AND_UP },
+  {
+    operation: 'DELETE /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams',
+    variant: 'collection',
+    doc: 'DELETE',
+    vars: async (f) => {
+      const run = f.unique('rdc');
+      await f.stream(f.unique('rdc'), { run });
+      return { path: `${REST}/namespaces/${f.ns}/imagestreams?labelSelector=run%3D${run}` };
+    },
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}/status', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}/status` }), perform: overRest, expect: VIEW_AND_UP },
+  {
+    operation: 'PUT /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}/status',
+    doc: 'PUT',
+    vars: async (f) => {
+      const name = f.unique('sput');
+      const resourceVersion = await f.stream(name);
+      const digest = 'sha256:' + 'c'.repeat(64);
+      return { path: `${REST}/namespaces/${f.ns}/imagestreams/${name}/status`, body: { metadata: { name, resourceVersion }, status: { tags: [{ tag: 't', items: [{ dockerImageReference: `busybox@${digest}`, image: digest }] }] } } };
+    },
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  {
+    operation: 'PATCH /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}/status',
+    doc: 'PATCH',
+    vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}/status`, body: { status: { tags: [] } }, contentType: 'application/merge-patch+json' }),
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+  // Secrets hold registry credentials: view may not read them.
+  { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreams/{name}/secrets', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreams/${await named(f)}/secrets` }), perform: overRest, expect: EDIT_AND_UP },
+  {
+    operation: 'POST /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamimports',
+    variant: 'preview of a refused source (no fetch is made)',
+    doc: 'POST',
+    vars: (f) => ({
+      path: `${REST}/namespaces/${f.ns}/imagestreamimports`,
+      body: { metadata: { name: f.unique('imp') }, spec: { import: false, images: [{ from: { kind: 'DockerImage', name: '169.254.169.254/x/y:z' } }] } },
+    }),
+    perform: overRest,
+    expect: EDIT_AND_UP,
+  },
+
+  // ---- GraphQL over SSE: the same rules as graphql-ws ----------------------
+  {
+    operation: 'Subscription.watchImageStreams',
+    variant: 'over SSE in a namespace',
+    doc: 'subscription($namespace: String) { watchImageStreams(namespace: $namespace) { type resourceVersion } }',
+    vars: (f) => ({ namespace: f.ns }),
+    perform: firstOverSse,
+    expect: VIEW_AND_UP,
+  },
+
   // ---- watch ----------------------------------------------------------------
   {
     operation: 'Subscription.watchImageStreams',
@@ -370,6 +451,37 @@ async function mapped(f: Fixture): Promise<{ istag: string; isimage: string; ima
   await f.admin.ok(CreateMappingDocument, vars);
   const image = vars.mapping.image.metadata.name;
   return { istag: `${stream}:latest`, isimage: `${stream}@${image}`, image };
+}
+
+/**
+ * A subscription's first result over GraphQL-over-SSE (distinct connections) as the caller:
+ * 401 before the stream is UNAUTHENTICATED; otherwise the first `next` event decides.
+ */
+async function firstOverSse(caller: CallerHandle, vars: Record<string, unknown>, doc: string): Promise<Outcome | string> {
+  const abort = new AbortController();
+  try {
+    const res = await fetch(`${caller.baseUrl}/graphql/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(caller.token ? { authorization: `Bearer ${caller.token}` } : {}) },
+      body: JSON.stringify({ query: doc, variables: vars }),
+      signal: abort.signal,
+    });
+    if (res.status === 401) return 'UNAUTHENTICATED';
+    if (res.status !== 200 || !res.body) return `HTTP ${res.status}: ${await res.text()}`;
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      const data = /event: next\ndata: (.*)\n/.exec(text)?.[1];
+      if (data) {
+        const result = JSON.parse(data) as { errors?: Array<{ extensions?: { code?: string } }> };
+        return result.errors?.length ? String(result.errors[0].extensions?.code) : 'allowed';
+      }
+    }
+    return `stream ended without a result: ${text}`;
+  } finally {
+    abort.abort();
+  }
 }
 
 /** A subscription's first result over graphql-ws as the caller: 'allowed' when it carries no errors. */
