@@ -43,6 +43,11 @@ export interface ImportServiceConfig {
   perRegistryConcurrency: number;
 }
 
+/** Told the result of every image an import or preview fetched (for metrics). */
+export interface ImportObserver {
+  imageFetched(result: 'success' | 'failure', reason: string, mode: 'import' | 'preview'): void;
+}
+
 /** What one run against the registries produced (before anything is stored). */
 interface RunResult {
   images?: ImageImportStatus[];
@@ -72,6 +77,7 @@ export class ImportService {
     private readonly client: RegistryClient,
     private readonly config: ImportServiceConfig,
     private readonly credentials?: CredentialSource,
+    private readonly observer?: ImportObserver,
   ) {
     this.limiter = new KeyedLimiter(config.perRegistryConcurrency);
   }
@@ -103,6 +109,7 @@ export class ImportService {
       result = mergeAnonymous(result, anonymous);
     }
     const metadata = { name, namespace, ...(rv ? { resourceVersion: rv } : {}), ...(uid ? { uid } : {}) };
+    this.report(result, spec.import ? 'import' : 'preview');
     if (!spec.import) {
       return { metadata, spec, status: stripForPreview(result, spec) };
     }
@@ -110,6 +117,18 @@ export class ImportService {
     const stream = await this.writeStream(namespace, name, rv, result.outcomes);
     const stored = await this.imageStore.getMany([...new Set(result.toStore.map((i) => i.metadata.name))]);
     return { metadata, spec, status: { import: stream, ...storedView(result, stored) } };
+  }
+
+  /** Per image (spec.images and repository tags) after the anonymous retry, so each counts once. */
+  private report(result: RunResult, mode: 'import' | 'preview'): void {
+    if (!this.observer) return;
+    for (const s of [...(result.images ?? []), ...(result.repository?.images ?? [])].map((i) => i.status)) {
+      const ok = s.status === 'Success';
+      this.observer.imageFetched(ok ? 'success' : 'failure', ok ? '' : (s.reason ?? 'Unknown'), mode);
+    }
+    // A repository whose tags could not be listed fetched no image: count it as one failure.
+    const repo = result.repository;
+    if (repo && !repo.images && repo.status.status !== 'Success') this.observer.imageFetched('failure', repo.status.reason ?? 'Unknown', mode);
   }
 
   // ---- fetching ------------------------------------------------------------
