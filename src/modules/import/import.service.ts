@@ -29,6 +29,7 @@ import {
 } from './import.model.js';
 import { applyImport, normaliseImportSpec, platformPreference, repositoryStatus, validateImport, type TagOutcome } from './import.rules.js';
 import { prioritizeTags, splitByBulkLimit } from './tag-priority.rules.js';
+import { ImportProgressHub, type ImportProgressEvent, type ProgressReporter } from './import-progress.js';
 
 /** Registry credentials of a namespace (its pull secrets), for imports. */
 export interface CredentialSource {
@@ -67,6 +68,8 @@ type Attempt = { fetched: FetchedImage } | { failure: ImportStatus };
  */
 export class ImportService {
   private readonly limiter: KeyedLimiter;
+  /** Per-tag progress of repository imports run by this process. */
+  private readonly progress = new ImportProgressHub();
 
   constructor(
     private readonly auth: AuthService,
@@ -86,7 +89,25 @@ export class ImportService {
     await this.client.close();
   }
 
-  async importImages(caller: Identity, namespace: string, input: ImageStreamImportWrite): Promise<ImageStreamImport> {
+  /**
+   * Progress of the imports this process runs with `progressId` (see importImages), for the caller's own imports.
+   * Yields WAITING at once, then FETCHING per tag, then DONE, and ends.
+   */
+  importProgress(caller: Identity, progressId: string): AsyncIterableIterator<ImportProgressEvent> {
+    // Authenticated callers only (the edge refuses anonymous ones); events are filtered to the same user.
+    return this.progress.subscribe(caller, progressId);
+  }
+
+  async importImages(caller: Identity, namespace: string, input: ImageStreamImportWrite, progressId?: string): Promise<ImageStreamImport> {
+    const progress = this.progress.reporter(caller, progressId);
+    try {
+      return await this.importWithProgress(caller, namespace, input, progress);
+    } finally {
+      progress.finished();
+    }
+  }
+
+  private async importWithProgress(caller: Identity, namespace: string, input: ImageStreamImportWrite, progress: ProgressReporter): Promise<ImageStreamImport> {
     const name = input.metadata?.name ?? '';
     this.auth.authorize(caller, { verb: 'create', resource: IMAGE_STREAM_IMPORT_RESOURCE, namespace, name: name || undefined });
     if (!namespace) throw new BadRequestError('a namespace must be specified to import images');
@@ -102,7 +123,7 @@ export class ImportService {
     checkPreconditions(current, name, rv, uid);
 
     const credentials = (await this.credentials?.credentialsFor(namespace)) ?? noCredentials;
-    let result = await this.run(spec, current, credentials);
+    let result = await this.run(spec, current, credentials, progress);
     // §5.1 step 6: wrong credentials → the whole import again anonymously; still-unauthorized entries keep the first answer.
     if (credentials !== noCredentials && badCredentials(result)) {
       const anonymous = await this.run(spec, current, noCredentials);
@@ -133,7 +154,7 @@ export class ImportService {
 
   // ---- fetching ------------------------------------------------------------
 
-  private async run(spec: ImageStreamImportSpec, stream: StoredStream | undefined, credentials: CredentialLookup): Promise<RunResult> {
+  private async run(spec: ImageStreamImportSpec, stream: StoredStream | undefined, credentials: CredentialLookup, progress?: ProgressReporter): Promise<RunResult> {
     const fetcher = new ImageFetcher(this.client, this.limiter, credentials, (d) => this.imageStore.get(d), formatTimestamp(new Date()));
     const attempt = async (source: FetchSource): Promise<Attempt> => {
       try {
@@ -190,7 +211,14 @@ export class ImportService {
         const take = [...imported, ...additional.filter((t) => fetchedByImages.has(t))];
         const rest = additional.filter((t) => !fetchedByImages.has(t));
         const mode = { insecure: repo.importPolicy.insecure, importMode: repo.importPolicy.importMode };
-        const attempts = await Promise.all(take.map((t) => attempt({ spec: `${from}:${t}`, ...mode, prefer: platformPreference(stream, t) })));
+        progress?.started(take.length);
+        const attempts = await Promise.all(
+          take.map(async (t) => {
+            const a = await attempt({ spec: `${from}:${t}`, ...mode, prefer: platformPreference(stream, t) });
+            progress?.tagDone(t, 'failure' in a ? (a.failure.reason ?? 'Unknown') : undefined);
+            return a;
+          }),
+        );
         let failed = 0;
         const entries = attempts.map((a, idx): ImageImportStatus => {
           const tag = take[idx];
