@@ -73,7 +73,14 @@ export class ImportProgressHub {
         remove();
       }
     }
-    return events();
+    const iterator = events();
+    // return() on a generator never started skips its finally: unregister here too (a client gone before the first event).
+    const close = iterator.return.bind(iterator);
+    iterator.return = (value) => {
+      remove();
+      return close(value);
+    };
+    return iterator;
   }
 
   /** A reporter for one import; a no-op without an id. */
