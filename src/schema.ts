@@ -20,6 +20,7 @@ import { ImageStreamMappingResolver } from './modules/mapping/mapping.resolver.j
 import { PruneResolver } from './modules/prune/prune.resolver.js';
 import { WatchResolver } from './modules/watch/watch.resolver.js';
 import { ImageStreamImportResolver } from './modules/import/import.resolver.js';
+import { ImportProgressResolver } from './modules/import/import-progress.resolver.js';
 import { PullSecretResolver } from './modules/pull-secret/pull-secret.resolver.js';
 
 /** Every resolver of every module; schema.graphql is emitted from exactly this. */
@@ -39,6 +40,7 @@ export const resolvers = [
   AuthResolver,
   WatchResolver,
   ImageStreamImportResolver,
+  ImportProgressResolver,
   PullSecretResolver,
 ] as const;
 

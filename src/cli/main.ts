@@ -8,6 +8,7 @@ import { createLogger } from '../platform/logger.js';
 import { createServices, type Services } from '../platform/services.js';
 import { SYSTEM_IDENTITY } from '../modules/auth/identity.js';
 import { parseDuration } from '../modules/auth/token.rules.js';
+import { IMPORT_USAGE, importCommand, ImportUsageError } from './import-command.js';
 
 const USAGE = `usage: imagestreams <command>
 
@@ -16,9 +17,11 @@ const USAGE = `usage: imagestreams <command>
   token create --user U [--group G]... [--expires 1h]
                                                    print a new token for U (shown once)
   token revoke TOKEN                               revoke a token at once
+${IMPORT_USAGE}
 
 The database is the service's: DATABASE_URL, or PGlite in IMAGESTREAMS_DATA_DIR
 (PGlite is one process: stop the service before using the CLI on its directory).
+\`import\` talks to a running service over HTTP instead and needs no database.
 `;
 
 /** The same folder the service migrates from (not imported from app.ts: a token command need not load the GraphQL server). */
@@ -82,6 +85,7 @@ async function run(argv: string[]): Promise<number> {
     await import('../main.js');
     return -1; // the service keeps the process alive and exits on its own
   }
+  if (command === 'import') return importCommand(args, { env: process.env, out: process.stdout, err: process.stderr });
   const config = loadConfig();
   if (command === 'migrate') {
     await withDatabase(config, async () => undefined);
@@ -96,8 +100,8 @@ try {
   const code = await run(process.argv.slice(2));
   if (code >= 0) process.exit(code);
 } catch (e) {
-  if (e instanceof UsageError || e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n\n${e instanceof UsageError ? USAGE : ''}`);
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof ImportUsageError) {
+    process.stderr.write(`${e.message}\n\n${e instanceof ConfigError ? '' : USAGE}`);
     process.exit(2);
   }
   if (e instanceof DomainError) {

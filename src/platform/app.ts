@@ -78,7 +78,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const metrics = createMetrics();
   if (database.poolStats) metrics.observePool(database.poolStats);
   const CHANGES_CHANNEL = 'imagestreams_changes';
-  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL) });
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);

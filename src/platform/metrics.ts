@@ -33,6 +33,15 @@ export interface Metrics {
   graphqlErrors: Counter<'code'>;
   /** WebSocket connections open on /graphql (authenticated or not yet). */
   websocketConnections: Gauge;
+  /**
+   * Images an import or preview fetched, by result (success, failure), failure reason
+   * (the Status reason, a fixed set; `''` on success) and mode (import, preview).
+   */
+  importedImages: Counter<'result' | 'reason' | 'mode'>;
+  /** Seconds per registry HTTP exchange, by purpose (ping, token, manifest, blob, tags) and outcome (2xx..5xx, error). */
+  registryRequestDuration: Histogram<'purpose' | 'outcome'>;
+  /** The registry client's `onRequest` hook feeding `registryRequestDuration`. */
+  observeRegistryRequest(event: { purpose: string; status?: number; durationSeconds: number }): void;
   /** Adds pool gauges read at each scrape; call once, for a real pool only (PGlite is one in-process connection). */
   observePool(stats: () => PoolStats): void;
   /** Adds the watch gauges (active subscriptions, change-log lag) read at each scrape; call once. */
@@ -74,6 +83,25 @@ export function createMetrics(): Metrics {
     help: 'WebSocket (graphql-ws) connections open on /graphql.',
     registers: [registry],
   });
+
+  const importedImages = new Counter({
+    name: 'imagestreams_imported_images_total',
+    help: 'Images fetched by imports and previews, by result, failure reason and mode (import, preview).',
+    labelNames: ['result', 'reason', 'mode'] as const,
+    registers: [registry],
+  });
+  // The _count of this histogram is the number of registry requests: no separate counter needed.
+  const registryRequestDuration = new Histogram({
+    name: 'imagestreams_registry_request_duration_seconds',
+    help: 'Registry HTTP exchanges (each retry and redirect counts) in seconds, by purpose and outcome (status class or error).',
+    labelNames: ['purpose', 'outcome'] as const,
+    buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const observeRegistryRequest = (event: { purpose: string; status?: number; durationSeconds: number }) => {
+    const outcome = event.status === undefined ? 'error' : `${Math.floor(event.status / 100)}xx`;
+    registryRequestDuration.observe({ purpose: event.purpose, outcome }, event.durationSeconds);
+  };
 
   // Created only for a real pool: on PGlite there is no pool, and zeros would read as an idle one.
   const observePool = (stats: () => PoolStats) => {
@@ -132,6 +160,9 @@ export function createMetrics(): Metrics {
     graphqlOperationDuration,
     graphqlErrors,
     websocketConnections,
+    importedImages,
+    registryRequestDuration,
+    observeRegistryRequest,
     observePool,
     observeWatch,
     scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),

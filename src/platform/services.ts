@@ -23,6 +23,7 @@ import { PullSecretService } from '../modules/pull-secret/pull-secret.service.js
 import { PullSecretStore } from '../modules/pull-secret/pull-secret.store.js';
 import { SecretCipher } from '../modules/pull-secret/secret-cipher.js';
 import { loadSecretKey } from './secret-key.js';
+import type { Metrics } from './metrics.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
@@ -44,6 +45,8 @@ export interface Services {
 export interface ServiceOptions {
   /** Publishes "new change-log rows exist" to other replicas (NOTIFY); none on PGlite. */
   publishChanges?: () => Promise<void>;
+  /** Import and registry-request metrics; none for the CLI's one-off services. */
+  metrics?: Pick<Metrics, 'observeRegistryRequest' | 'importedImages'>;
 }
 
 export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions = {}): Services {
@@ -79,12 +82,13 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
   const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
   const registry = new RegistryClient({
     guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
+    ...(opts.metrics ? { onRequest: opts.metrics.observeRegistryRequest } : {}),
   });
   const imports = new ImportService(auth, imageStreams, streamStore, images, imageStore, registry, {
     defaultImportMode: config.IMAGESTREAMS_DEFAULT_IMPORT_MODE,
     maxImagesPerRepository: config.IMAGESTREAMS_MAX_IMAGES_BULK_IMPORTED_PER_REPOSITORY,
     perRegistryConcurrency: 5,
-  }, pullSecrets);
+  }, pullSecrets, opts.metrics ? { imageFetched: (result, reason, mode) => opts.metrics!.importedImages.inc({ result, reason, mode }) } : undefined);
   const importWorker = new ImportWorker(new ImportJobStore(db), streamStore, imports, {
     pollMs: 250,
     scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL / 1000,

@@ -37,6 +37,8 @@ export interface RequestEvent {
   url: string;
   status?: number;
   error?: Error;
+  /** Seconds from sending the request to its response headers (or its failure). */
+  durationSeconds: number;
 }
 
 export interface TransportOptions {
@@ -174,7 +176,8 @@ export class Transport {
 
   private async once(req: TransportRequest, url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<TransportResponse> {
     const method = req.method ?? 'GET';
-    const event: RequestEvent = { purpose: req.purpose, method, url: url.toString() };
+    const started = performance.now();
+    const event: RequestEvent = { purpose: req.purpose, method, url: url.toString(), durationSeconds: 0 };
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -186,10 +189,12 @@ export class Transport {
     } catch (err) {
       const mapped = mapNetworkError(err, url, signal, this.options.timeouts.requestMs);
       event.error = mapped;
+      event.durationSeconds = (performance.now() - started) / 1000;
       this.options.onRequest?.(event);
       throw mapped;
     }
     event.status = res.statusCode;
+    event.durationSeconds = (performance.now() - started) / 1000;
     this.options.onRequest?.(event);
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     const limit = ok ? req.maxBytes : ERROR_BODY_LIMIT;

@@ -13,8 +13,10 @@ export class ImageStreamImportResolver {
     @Arg('namespace', () => String) namespace: string,
     @Arg('import', () => ImageStreamImportInput) input: ImageStreamImportInput,
     @Ctx() ctx: RequestContext,
+    @Arg('progressId', () => String, { nullable: true, description: 'Reports per-tag progress to importProgress(progressId) subscribers (same user, this replica).' })
+    progressId?: string,
   ): Promise<ImportModel> {
-    return ctx.services.imports.importImages(ctx.caller, namespace, input as unknown as ImageStreamImportWrite);
+    return ctx.services.imports.importImages(ctx.caller, namespace, input as unknown as ImageStreamImportWrite, progressId ?? undefined);
   }
 
   @FieldResolver(() => String)

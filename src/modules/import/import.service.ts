@@ -29,6 +29,7 @@ import {
 } from './import.model.js';
 import { applyImport, normaliseImportSpec, platformPreference, repositoryStatus, validateImport, type TagOutcome } from './import.rules.js';
 import { prioritizeTags, splitByBulkLimit } from './tag-priority.rules.js';
+import { ImportProgressHub, type ImportProgressEvent, type ProgressReporter } from './import-progress.js';
 
 /** Registry credentials of a namespace (its pull secrets), for imports. */
 export interface CredentialSource {
@@ -41,6 +42,11 @@ export interface ImportServiceConfig {
   maxImagesPerRepository: number;
   /** Registry fetches running at once per registry host. */
   perRegistryConcurrency: number;
+}
+
+/** Told the result of every image an import or preview fetched (for metrics). */
+export interface ImportObserver {
+  imageFetched(result: 'success' | 'failure', reason: string, mode: 'import' | 'preview'): void;
 }
 
 /** What one run against the registries produced (before anything is stored). */
@@ -62,6 +68,8 @@ type Attempt = { fetched: FetchedImage } | { failure: ImportStatus };
  */
 export class ImportService {
   private readonly limiter: KeyedLimiter;
+  /** Per-tag progress of repository imports run by this process. */
+  private readonly progress = new ImportProgressHub();
 
   constructor(
     private readonly auth: AuthService,
@@ -72,6 +80,7 @@ export class ImportService {
     private readonly client: RegistryClient,
     private readonly config: ImportServiceConfig,
     private readonly credentials?: CredentialSource,
+    private readonly observer?: ImportObserver,
   ) {
     this.limiter = new KeyedLimiter(config.perRegistryConcurrency);
   }
@@ -80,7 +89,25 @@ export class ImportService {
     await this.client.close();
   }
 
-  async importImages(caller: Identity, namespace: string, input: ImageStreamImportWrite): Promise<ImageStreamImport> {
+  /**
+   * Progress of the imports this process runs with `progressId` (see importImages), for the caller's own imports.
+   * Yields WAITING at once, then FETCHING per tag, then DONE, and ends.
+   */
+  importProgress(caller: Identity, progressId: string): AsyncIterableIterator<ImportProgressEvent> {
+    // Authenticated callers only (the edge refuses anonymous ones); events are filtered to the same user.
+    return this.progress.subscribe(caller, progressId);
+  }
+
+  async importImages(caller: Identity, namespace: string, input: ImageStreamImportWrite, progressId?: string): Promise<ImageStreamImport> {
+    const progress = this.progress.reporter(caller, progressId);
+    try {
+      return await this.importWithProgress(caller, namespace, input, progress);
+    } finally {
+      progress.finished();
+    }
+  }
+
+  private async importWithProgress(caller: Identity, namespace: string, input: ImageStreamImportWrite, progress: ProgressReporter): Promise<ImageStreamImport> {
     const name = input.metadata?.name ?? '';
     this.auth.authorize(caller, { verb: 'create', resource: IMAGE_STREAM_IMPORT_RESOURCE, namespace, name: name || undefined });
     if (!namespace) throw new BadRequestError('a namespace must be specified to import images');
@@ -96,13 +123,14 @@ export class ImportService {
     checkPreconditions(current, name, rv, uid);
 
     const credentials = (await this.credentials?.credentialsFor(namespace)) ?? noCredentials;
-    let result = await this.run(spec, current, credentials);
+    let result = await this.run(spec, current, credentials, progress);
     // §5.1 step 6: wrong credentials → the whole import again anonymously; still-unauthorized entries keep the first answer.
     if (credentials !== noCredentials && badCredentials(result)) {
       const anonymous = await this.run(spec, current, noCredentials);
       result = mergeAnonymous(result, anonymous);
     }
     const metadata = { name, namespace, ...(rv ? { resourceVersion: rv } : {}), ...(uid ? { uid } : {}) };
+    this.report(result, spec.import ? 'import' : 'preview');
     if (!spec.import) {
       return { metadata, spec, status: stripForPreview(result, spec) };
     }
@@ -112,9 +140,21 @@ export class ImportService {
     return { metadata, spec, status: { import: stream, ...storedView(result, stored) } };
   }
 
+  /** Per image (spec.images and repository tags) after the anonymous retry, so each counts once. */
+  private report(result: RunResult, mode: 'import' | 'preview'): void {
+    if (!this.observer) return;
+    for (const s of [...(result.images ?? []), ...(result.repository?.images ?? [])].map((i) => i.status)) {
+      const ok = s.status === 'Success';
+      this.observer.imageFetched(ok ? 'success' : 'failure', ok ? '' : (s.reason ?? 'Unknown'), mode);
+    }
+    // A repository whose tags could not be listed fetched no image: count it as one failure.
+    const repo = result.repository;
+    if (repo && !repo.images && repo.status.status !== 'Success') this.observer.imageFetched('failure', repo.status.reason ?? 'Unknown', mode);
+  }
+
   // ---- fetching ------------------------------------------------------------
 
-  private async run(spec: ImageStreamImportSpec, stream: StoredStream | undefined, credentials: CredentialLookup): Promise<RunResult> {
+  private async run(spec: ImageStreamImportSpec, stream: StoredStream | undefined, credentials: CredentialLookup, progress?: ProgressReporter): Promise<RunResult> {
     const fetcher = new ImageFetcher(this.client, this.limiter, credentials, (d) => this.imageStore.get(d), formatTimestamp(new Date()));
     const attempt = async (source: FetchSource): Promise<Attempt> => {
       try {
@@ -171,7 +211,14 @@ export class ImportService {
         const take = [...imported, ...additional.filter((t) => fetchedByImages.has(t))];
         const rest = additional.filter((t) => !fetchedByImages.has(t));
         const mode = { insecure: repo.importPolicy.insecure, importMode: repo.importPolicy.importMode };
-        const attempts = await Promise.all(take.map((t) => attempt({ spec: `${from}:${t}`, ...mode, prefer: platformPreference(stream, t) })));
+        progress?.started(take.length);
+        const attempts = await Promise.all(
+          take.map(async (t) => {
+            const a = await attempt({ spec: `${from}:${t}`, ...mode, prefer: platformPreference(stream, t) });
+            progress?.tagDone(t, 'failure' in a ? (a.failure.reason ?? 'Unknown') : undefined);
+            return a;
+          }),
+        );
         let failed = 0;
         const entries = attempts.map((a, idx): ImageImportStatus => {
           const tag = take[idx];

@@ -6,6 +6,8 @@ import { importSuite, type ImportFixtures } from './import.suite.js';
 import { pullSecretSuite } from './pull-secrets.suite.js';
 import { backgroundImportSuite } from './background.suite.js';
 import { restImportSuite } from './rest-import.suite.js';
+import { importMetricsSuite } from './import-metrics.suite.js';
+import { importProgressSuite } from './import-progress.suite.js';
 
 /** Imports against real registries, on both database drivers; the fixtures are shared. */
 let fixtures: ImportFixtures;
@@ -25,6 +27,8 @@ for (const driver of ['pglite', 'postgres'] as const) {
     importSuite(ctx, () => fixtures);
     pullSecretSuite(ctx, () => fixtures);
     restImportSuite(ctx, () => fixtures);
+    importMetricsSuite(ctx, () => fixtures);
+    importProgressSuite(ctx, () => fixtures);
   });
   describe(`background imports on ${driver}`, () => {
     backgroundImportSuite(useSuiteContext(driver, { ...env, IMAGESTREAMS_BACKGROUND_IMPORTS: 'true', IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: '1s' }), () => fixtures);

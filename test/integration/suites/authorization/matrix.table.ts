@@ -319,6 +319,15 @@ export const MATRIX: MatrixRow[] = [
     expect: ANY_AUTHENTICATED,
   },
 
+  // ---- import progress (events are filtered to the importing user) ------------
+  {
+    operation: 'Subscription.importProgress',
+    doc: 'subscription($progressId: String!) { importProgress(progressId: $progressId) { phase } }',
+    vars: (f) => ({ progressId: f.unique('progress-id') }),
+    perform: firstOverWebSocket,
+    expect: ANY_AUTHENTICATED,
+  },
+
   // ---- REST routes (the same services; outcomes from the HTTP status) -------
   { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags/{name}', doc: 'GET', vars: async (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamtags/${(await mapped(f)).istag}` }), perform: overRest, expect: VIEW_AND_UP },
   { operation: 'GET /apis/image.openshift.io/v1/namespaces/{ns}/imagestreamtags', doc: 'GET', vars: (f) => ({ path: `${REST}/namespaces/${f.ns}/imagestreamtags` }), perform: overRest, expect: VIEW_AND_UP },
