@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  CreateMappingDocument,
   CreateStreamDocument,
   CreateTokenDocument,
   DeleteStreamDocument,
@@ -12,6 +13,7 @@ import {
   WhoAmIDocument,
 } from '../../../generated/graphql.js';
 import type { GraphQLClient } from '../../../support/graphql-client.js';
+import { imageInput, ociImage } from '../../../support/images.js';
 import type { SuiteContext } from '../../harness.js';
 
 /** Waits for `check` to hold, up to a bounded deadline (no fixed sleeps). */
@@ -27,6 +29,31 @@ export function accessSuite(ctx: SuiteContext): void {
   const tokenFor = async (user: string, groups: string[] = [], expiresIn?: number) => (await ctx.client.ok(CreateTokenDocument, { user, groups, expiresIn })).createToken;
   const as = async (user: string, groups: string[] = []) => ctx.client.withToken(await tokenFor(user, groups));
   const createIn = (ns: string, name: string) => ctx.client.ok(CreateStreamDocument, { namespace: ns, imageStream: { metadata: { name } } });
+
+  describe('isolation through links', () => {
+    it("an image tagged in two namespaces, read through a stream, shows only the tags the caller may see", async () => {
+      const a = ctx.namespace('link-a');
+      const b = ctx.namespace('link-b');
+      const img = ociImage(`link-${a}`);
+      for (const ns of [a, b]) {
+        await createIn(ns, 'app');
+        await ctx.client.ok(CreateMappingDocument, { namespace: ns, mapping: { metadata: { name: 'app' }, tag: 'latest', image: imageInput(img) } });
+      }
+      const query = `query($ns: String!) { imageStreamTag(namespace: $ns, name: "app:latest") {
+        image { metadata { name } imageStreamTags { metadata { name namespace } } } } }`;
+      type Answer = { imageStreamTag: { image: { metadata: { name: string }; imageStreamTags: Array<{ metadata: { namespace: string } }> } } };
+      // The cluster-admin sees both tags; a viewer of `a` reaches the same image but only `a`'s tag.
+      const all = (await ctx.client.ok<Answer, { ns: string }>(query, { ns: a })).imageStreamTag.image;
+      expect(all.imageStreamTags.map((t) => t.metadata.namespace).sort()).toEqual([a, b].sort());
+      await ctx.client.ok(GrantRoleDocument, { namespace: a, role: 'view', user: `link-viewer-${a}` });
+      const viewer = await as(`link-viewer-${a}`);
+      const seen = (await viewer.ok<Answer, { ns: string }>(query, { ns: a })).imageStreamTag.image;
+      expect(seen.metadata.name).toBe(img.name);
+      expect(seen.imageStreamTags.map((t) => t.metadata.namespace)).toEqual([a]);
+      // And the other namespace's stream itself stays closed to it.
+      expect(await viewer.errorCode<Answer, { ns: string }>(query, { ns: b })).toBe('FORBIDDEN');
+    });
+  });
 
   describe('isolation of lists', () => {
     let a: string;
