@@ -5,6 +5,7 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser, metricValue, type TestBrowser } from '../support/browser.js';
 import { GraphQLClient } from '../support/graphql-client.js';
 import { imageInput, indexOf, ociImage } from '../support/images.js';
+import { startRegistryFixtures } from '../support/registry/fixtures.js';
 import { watchOverWebSocket } from '../support/watch-client.js';
 
 /**
@@ -242,6 +243,60 @@ describe('web UI in Chromium', () => {
       await brief.close();
     }
   });
+
+  it('console: previews an image from a registry with the import form, then imports it and the stream appears live', async () => {
+    // Its own service: fixture registries are plain HTTP on loopback, which only this setting (and insecure) lets an import reach.
+    const [fx, importer] = await Promise.all([startRegistryFixtures(), startTestApp('pglite', { IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: 'true' })]);
+    try {
+      const api = new GraphQLClient(importer.url, importer.token);
+      await api.ok(CreateStreamDocument, { namespace: 'team', imageStream: { metadata: { name: 'base' } } });
+      const page = await ui.context.newPage();
+      await page.addInitScript({ content: `sessionStorage.setItem('imagestreams.token', ${JSON.stringify(importer.token)})` });
+      await page.goto(`${importer.url}/console#/team/base`);
+      await expect.poll(() => page.locator('.top .live').innerText(), { timeout: 10_000 }).toBe('live');
+      const form = page.getByRole('form', { name: 'Import an image into team' });
+      await form.getByLabel('Stream name').fill('app');
+      await form.getByLabel('Source pull spec').fill(`${fx.open.host}/fixtures/docker-image:v1`);
+      await form.getByLabel('Target tag').fill('stable');
+      await form.getByLabel(/Insecure/).check();
+
+      const docker = fx.images.docker;
+      await form.getByRole('button', { name: 'Preview' }).click();
+      const preview = form.getByRole('list', { name: 'Preview result' });
+      await expect.poll(() => preview.innerText(), { timeout: 10_000 }).toContain(docker.digest);
+      expect(await preview.locator('li').getAttribute('data-status')).toBe('Success');
+      expect(await preview.innerText()).toMatch(/^stable: Success sha256:/);
+      expect(await preview.innerText()).toContain(`${docker.platform.os}/${docker.platform.architecture}`);
+      await page.screenshot({ path: `${SHOTS}/console-import-preview.png`, fullPage: true });
+      // A preview stores nothing.
+      const nav = page.getByRole('navigation', { name: 'Namespaces' });
+      expect(await nav.locator('[data-namespace="team"]').getByRole('link').allInnerTexts()).toEqual([expect.stringMatching(/^base/)]);
+
+      await form.getByRole('button', { name: 'Import' }).click();
+      await expect.poll(() => form.getByRole('list', { name: 'Import result' }).innerText(), { timeout: 10_000 }).toContain(docker.digest);
+      // The new stream arrives through the watch; its tag's current image is the one previewed.
+      await nav.locator('[data-namespace="team"]').getByRole('link', { name: /^app/ }).click({ timeout: 10_000 });
+      const tag = page.locator('[data-tag="stable"]');
+      await expect.poll(() => tag.locator('tbody tr td:nth-child(2)').allInnerTexts(), { timeout: 10_000 }).toEqual([docker.digest]);
+      await page.screenshot({ path: `${SHOTS}/console-import.png`, fullPage: true });
+
+      // The form on the new stream's page starts fresh (its name filled in, insecure off): failures show their reason instead of a digest.
+      expect(await form.getByLabel('Stream name').inputValue()).toBe('app');
+      await form.getByLabel('Source pull spec').fill(`${fx.open.host}/fixtures/missing:v1`);
+      const failed = form.getByRole('list', { name: 'Preview result' }).locator('li');
+      await form.getByRole('button', { name: 'Preview' }).click();
+      await expect.poll(() => failed.innerText(), { timeout: 10_000 }).toContain('requires the insecure flag');
+      expect(await failed.getAttribute('data-status')).toBe('Failure');
+      await form.getByLabel(/Insecure/).check();
+      await form.getByRole('button', { name: 'Preview' }).click();
+      await expect.poll(() => failed.innerText(), { timeout: 10_000 }).toContain('NotFound');
+      expect(await failed.getAttribute('data-status')).toBe('Failure');
+      await page.close();
+    } finally {
+      await importer.close();
+      await fx.stop();
+    }
+  }, 30_000);
 
   it('GraphiQL: runs the preloaded stream query with the token in the headers editor and shows the result', async () => {
     const before = await (await fetch(`${app.url}/metrics`)).text();

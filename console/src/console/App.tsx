@@ -3,6 +3,7 @@ import { RequestFailed } from '../shared/client';
 import { forgetToken, readToken, saveToken } from '../shared/session';
 import { loadImage, loadNamespaces, loadStream, type ImageDetail, type Namespace, type StreamDetail } from './data';
 import { ImageView } from './ImageView';
+import { ImportForm } from './ImportForm';
 import { useStreamChanges, type LiveMode } from './live';
 import { NamespaceList, type Selection } from './NamespaceList';
 import { SignIn } from './SignIn';
@@ -151,6 +152,7 @@ function Console(props: { token: string; onSignOut: () => void }) {
           )}
           {selected?.image && image && <ImageView image={image} backHref={streamHref(selected)} streamLabel={`${selected.namespace}/${selected.name}`} />}
           {!selected?.image && stream && <StreamView stream={stream} renderImage={renderImage} />}
+          {selected && !selected.image && <ImportForm key={`${selected.namespace}/${selected.name}`} token={token} namespace={selected.namespace} stream={selected.name} />}
         </main>
       </div>
     </div>
