@@ -1,4 +1,4 @@
-import { namespaceProblem } from '../modules/image-stream/names.rules.js';
+import { namespaceProblem } from '../platform/namespace.rules.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { RouteDef } from './router.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CauseList } from '../../src/platform/errors.js';
-import { namespaceProblem, validateStreamName } from '../../src/modules/image-stream/names.rules.js';
+import { validateStreamName } from '../../src/modules/image-stream/names.rules.js';
+import { namespaceProblem } from '../../src/platform/namespace.rules.js';
 
 const streamNameCauses = (ns: string, name: string) => {
   const causes = new CauseList();

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { CauseList, ForbiddenError, InvalidError, UnauthenticatedError, qualified } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
+import { validateNamespace } from '../../platform/namespace.rules.js';
 import { AuthStore, type BindingRow, type TokenRow } from './auth.store.js';
 import { BOOTSTRAP_ADMIN_USER, CLUSTER_ADMIN_GROUP, type Identity } from './identity.js';
 import { allows, isClusterAdmin, isNamespaceRole, namespacesAllowing, NAMESPACE_ROLES, type NamespaceGrant, type Verb } from './roles.rules.js';
@@ -25,7 +26,6 @@ export interface RoleBindingView {
   group: string | null;
 }
 
-const NAMESPACE_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Events other code can follow (the WebSocket server closes sockets of revoked tokens). */
 interface AuthEvents {
@@ -214,10 +214,9 @@ export class AuthService {
   }
 
   private checkNamespace(namespace: string): void {
-    if (!NAMESPACE_PATTERN.test(namespace) || namespace.length > 63) {
-      throw new InvalidError('RoleBinding', '', [
-        { field: 'metadata.namespace', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(namespace)}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character` },
-      ]);
-    }
+    const causes = new CauseList();
+    validateNamespace(namespace, causes);
+    causes.throwIfAny('RoleBinding', '');
   }
+
 }

@@ -12,7 +12,8 @@ import type {
   TagReference,
   TagReferenceWrite,
 } from './image-stream.model.js';
-import { validateNamespace, validateStreamName } from './names.rules.js';
+import { namespaceProblem, validateNamespace } from '../../platform/namespace.rules.js';
+import { validateStreamName } from './names.rules.js';
 
 /** Pure rules of the ImageStream resource: defaults, validation, generations, ordering. */
 
@@ -142,7 +143,8 @@ export function validateTagReference(tag: TagReference, field: string, causes: C
     }
     if (from.namespace) {
       const ns = from.namespace;
-      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns) || ns.length > 63) causes.invalid(`${field}.from.namespace`, ns, 'must be a valid namespace name');
+      const problem = namespaceProblem(ns);
+      if (problem) causes.invalid(`${field}.from.namespace`, ns, problem);
     }
   }
   if (!(REFERENCE_POLICY_TYPES as readonly string[]).includes(tag.referencePolicy.type)) {

@@ -10,6 +10,7 @@ import {
 } from '../../platform/errors.js';
 import { checkContinueTokenFresh, checkListResourceVersion, decodeContinueToken, encodeContinueToken, parseResourceVersion } from './continue-token.rules.js';
 import { isUniqueViolation } from '../../platform/database/errors.js';
+import { validateNamespace } from '../../platform/namespace.rules.js';
 import type { AuthService, Verb } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
 import { parseFieldSelector } from './field-selector.rules.js';
@@ -424,10 +425,8 @@ export class ImageStreamService {
   private authorize(caller: Identity, verb: Verb, namespace: string, name?: string, resource = IMAGE_STREAM_RESOURCE): void {
     const causes = new CauseList();
     // A bad namespace is a bad request path: reject it before anything else reads it.
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
-      causes.invalid('metadata.namespace', namespace, 'a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character');
-      causes.throwIfAny(IMAGE_STREAM_KIND, name ?? '');
-    }
+    validateNamespace(namespace, causes);
+    causes.throwIfAny(IMAGE_STREAM_KIND, name ?? '');
     this.auth.authorize(caller, { verb, resource, namespace, name });
   }
 

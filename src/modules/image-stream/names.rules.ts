@@ -2,17 +2,8 @@ import type { CauseList } from '../../platform/errors.js';
 
 /** Rules for object names (reference §2.1). */
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const STREAM_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 export const STREAM_NAME_PATTERN = '[a-z0-9]+(?:[._-][a-z0-9]+)*';
-
-export function namespaceProblem(namespace: string): string | undefined {
-  if (namespace.length > 63) return 'must be no more than 63 characters';
-  if (!DNS1123_LABEL.test(namespace)) {
-    return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-  }
-  return undefined;
-}
 
 /** The API path-segment rule every Kubernetes name obeys. */
 export function pathSegmentProblems(name: string): string[] {
@@ -34,7 +25,3 @@ export function validateStreamName(namespace: string, name: string, causes: Caus
   if (`${namespace}/${name}`.length > 255) causes.invalid(field, name, "'namespace/name' cannot be longer than 255 characters");
 }
 
-export function validateNamespace(namespace: string, causes: CauseList, field = 'metadata.namespace'): void {
-  const problem = namespaceProblem(namespace);
-  if (problem) causes.invalid(field, namespace, problem);
-}

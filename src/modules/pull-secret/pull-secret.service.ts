@@ -6,7 +6,7 @@ import type { AuthService } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
 import { formatTimestamp } from '../image-stream/image-stream.rules.js';
 import type { ImageStreamStore } from '../image-stream/image-stream.store.js';
-import { validateNamespace } from '../image-stream/names.rules.js';
+import { validateNamespace } from '../../platform/namespace.rules.js';
 import type { CredentialSource } from '../import/import.service.js';
 import {
   ANNOTATION_EXCLUDE_SECRET,
