@@ -12,12 +12,14 @@ import { buildAppSchema } from '../schema.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './database/connect.js';
 import { DomainError } from './errors.js';
+import type { Identity } from '../modules/auth/identity.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
 import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
 import { attachGraphqlWs } from './graphql/ws-server.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { ChangeIndex, ResponseCache } from './graphql/response-cache.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
 import { createSseHandler } from './http/sse-handler.js';
 import { StaticFiles, wantsHtml } from './http/static-files.js';
@@ -80,6 +82,9 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const CHANGES_CHANNEL = 'imagestreams_changes';
   const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
+  // Fed before the feed starts, so it sees every row the feed hands out.
+  const changeIndex = new ChangeIndex();
+  changeIndex.position = services.watch.follow(changeIndex);
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
@@ -101,16 +106,23 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   });
   await apollo.start();
 
-  const contextFor = async (authorization: string | undefined, requestId: string): Promise<RequestContext> => {
+  const contextFor = async (authorization: string | undefined, requestId: string, authenticated?: Identity): Promise<RequestContext> => {
     try {
-      const caller = await services.auth.authenticate(authorization);
+      const caller = authenticated ?? (await services.auth.authenticate(authorization));
       return { caller, requestId, services, log, loaders: createLoaders(services, caller) };
     } catch (e) {
       if (e instanceof DomainError) throw contextError(e);
       throw e;
     }
   };
-  const graphqlHttp = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE ? new ResponseCache(schema, changeIndex, (header, watermark) => services.auth.authenticate(header, watermark), () => services.freshness.current(), {
+    hit: (operationName, seconds) => {
+      metrics.responseCache.inc({ result: 'hit' });
+      metrics.observeOperation(operationName, 'query', seconds);
+    },
+    miss: () => metrics.responseCache.inc({ result: 'miss' }),
+  }) : undefined;
+  const graphqlHttp = createGraphqlHandler(apollo, (req, caller) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID()), caller), responseCache);
   const sse = createSseHandler(
     schema,
     async (req, res) => {

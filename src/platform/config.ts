@@ -64,6 +64,8 @@ const configSchema = z.object({
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
+  /** Answer stream reads from memory while the change log says they are current (README, "Performance"). */
+  IMAGESTREAMS_RESPONSE_CACHE: flag('true'),
   IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
   IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './database/connect.js';
 import type { Logger } from './logger.js';
+import { Freshness, readWatermark } from './freshness.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { AuthStore } from '../modules/auth/auth.store.js';
 import { ImageStreamService } from '../modules/image-stream/image-stream.service.js';
@@ -27,6 +28,8 @@ import type { Metrics } from './metrics.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
+  /** How current the database is; caches answer only when caught up with it. */
+  freshness: Freshness;
   auth: AuthService;
   imageStreams: ImageStreamService;
   images: ImageService;
@@ -50,7 +53,8 @@ export interface ServiceOptions {
 }
 
 export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions = {}): Services {
-  const auth = new AuthService(new AuthStore(db), log);
+  const freshness = new Freshness(() => readWatermark(db));
+  const auth = new AuthService(new AuthStore(db), log, freshness);
   const changes = new ChangeSignal(opts.publishChanges);
   const streamStore = new ImageStreamStore(db, changes);
   const imageStore = new ImageStore(db);
@@ -95,5 +99,5 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
     scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
     concurrency: 5,
   }, log);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
+  return { freshness, auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
 }
