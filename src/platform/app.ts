@@ -19,7 +19,8 @@ import { createLoaders } from './graphql/loaders.js';
 import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
 import { attachGraphqlWs } from './graphql/ws-server.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
-import { ChangeIndex, ResponseCache } from './graphql/response-cache.js';
+import { CachedOperations } from './graphql/cached-operations.js';
+import { ChangeIndex, ResponseCache } from './response-cache.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
 import { createSseHandler } from './http/sse-handler.js';
 import { StaticFiles, wantsHtml } from './http/static-files.js';
@@ -82,10 +83,13 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const CHANGES_CHANNEL = 'imagestreams_changes';
   const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
-  // Fed before the feed starts, so it sees every row the feed hands out.
+  await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
+  // Complete from the feed's position on: answers are only cached from now, so older rows do not matter.
   const changeIndex = new ChangeIndex();
   changeIndex.position = services.watch.follow(changeIndex);
-  await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
+  const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE
+    ? new ResponseCache(changeIndex, { hit: () => metrics.responseCache.inc({ result: 'hit' }), miss: () => metrics.responseCache.inc({ result: 'miss' }) })
+    : undefined;
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
@@ -115,14 +119,12 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
       throw e;
     }
   };
-  const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE ? new ResponseCache(schema, changeIndex, (header, watermark) => services.auth.authenticate(header, watermark), () => services.freshness.current(), {
-    hit: (operationName, seconds) => {
-      metrics.responseCache.inc({ result: 'hit' });
-      metrics.observeOperation(operationName, 'query', seconds);
-    },
-    miss: () => metrics.responseCache.inc({ result: 'miss' }),
-  }) : undefined;
-  const graphqlHttp = createGraphqlHandler(apollo, (req, caller) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID()), caller), responseCache);
+  const cachedOperations = responseCache
+    ? new CachedOperations(schema, responseCache, (header, watermark) => services.auth.authenticate(header, watermark), () => services.freshness.current(), (operationName, seconds) =>
+        metrics.observeOperation(operationName, 'query', seconds),
+      )
+    : undefined;
+  const graphqlHttp = createGraphqlHandler(apollo, (req, caller) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID()), caller), cachedOperations);
   const sse = createSseHandler(
     schema,
     async (req, res) => {
@@ -163,7 +165,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     return prefixed && [`${prefixed[0]}*`, prefixed[1]];
   };
 
-  const rest = createRestHandler(services, log);
+  const rest = createRestHandler(services, log, responseCache);
 
   const ready = async (): Promise<boolean> => {
     if (!migrated) return false;

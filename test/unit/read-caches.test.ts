@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IdentityCache } from '../../src/modules/auth/identity-cache.js';
 import { Freshness, type Watermark } from '../../src/platform/freshness.js';
 import { planRead } from '../../src/platform/graphql/read-plan.js';
-import { ChangeIndex } from '../../src/platform/graphql/response-cache.js';
+import { ChangeIndex } from '../../src/platform/response-cache.js';
 import { buildAppSchema } from '../../src/schema.js';
 
 describe('Freshness', () => {

@@ -1,10 +1,6 @@
 import { Kind, parse, TypeInfo, getNamedType, valueFromAST, visit, visitWithTypeInfo, type GraphQLSchema, type OperationDefinitionNode, type FieldNode } from 'graphql';
 
-/**
- * What a cached answer depends on: one stream, every stream of a
- * namespace, or every stream.
- */
-export type Dependency = { stream: string } | { namespace: string } | 'all';
+import type { Dependency } from '../response-cache.js';
 
 /** For a cacheable operation: its name, and its dependencies for given variables (undefined when this call must not be cached). */
 export interface ReadPlan {

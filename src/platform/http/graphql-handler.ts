@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { BadRequestError, DomainError } from '../errors.js';
 import type { Identity } from '../../modules/auth/identity.js';
 import type { RequestContext } from '../graphql/context.js';
-import type { CacheableRequest, GraphqlBody, ResponseCache } from '../graphql/response-cache.js';
+import type { CacheableOperation, CachedOperations, GraphqlBody } from '../graphql/cached-operations.js';
 import { readBody } from './body.js';
 import { assertWellFormedStrings } from './well-formed.js';
 
@@ -31,7 +31,7 @@ function sendJson(res: ServerResponse, body: string): void {
 export function createGraphqlHandler(
   apollo: ApolloServer<RequestContext>,
   context: (req: IncomingMessage, caller?: Identity) => Promise<RequestContext>,
-  cache?: ResponseCache,
+  cache?: CachedOperations,
 ) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
@@ -55,7 +55,7 @@ export function createGraphqlHandler(
       throw e;
     }
     const cacheable = req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphqlBody) : undefined;
-    let cached: CacheableRequest | undefined;
+    let cached: CacheableOperation | undefined;
     if (cache && cacheable) {
       cached = await cache.prepare(cacheable, req.headers.authorization);
       const hit = cached && cache.get(cached);

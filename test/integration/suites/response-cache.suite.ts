@@ -14,6 +14,7 @@ import {
 } from '../../generated/graphql.js';
 import { metricValue } from '../../support/browser.js';
 import { imageInput, ociImage } from '../../support/images.js';
+import { RestClient } from '../../support/rest-client.js';
 import type { SuiteContext } from '../harness.js';
 
 /**
@@ -92,6 +93,34 @@ export function responseCacheSuite(ctx: SuiteContext): void {
       for (let i = 0; i < 2; i++) await holder.ok(GetStreamDocument, { namespace: ns, name: 'app' });
       expect((await holder.ok(RevokeTokenDocument, { token })).revokeToken).toBe(true);
       expect(await holder.errorCode(GetStreamDocument, { namespace: ns, name: 'app' })).toBe('UNAUTHENTICATED');
+    });
+
+    it('answers REST reads from memory, per representation and caller, never stale', async () => {
+      const ns = ctx.namespace('cache-rest');
+      const rest = new RestClient(ctx.app.url, ctx.app.token);
+      const item = `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`;
+      const list = `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams`;
+      expect((await rest.request('POST', list, { body: { metadata: { name: 'app' } } })).status).toBe(201);
+      const first = await rest.request('GET', item);
+      const before = await hits();
+      const again = await rest.request('GET', item);
+      expect(again.text).toBe(first.text);
+      expect(again.headers.get('content-type')).toBe('application/json');
+      const table = await rest.request('GET', list, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+      expect(table.body.kind).toBe('Table');
+      expect((await rest.request('GET', list)).body.kind).toBe('ImageStreamList');
+      expect((await rest.request('GET', list, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })).body.kind).toBe('Table');
+      expect((await hits()) - before).toBe(2);
+      for (let i = 0; i < 5; i++) {
+        const patched = await rest.request('PATCH', item, { body: { metadata: { labels: { round: String(i) } } }, contentType: 'application/merge-patch+json' });
+        expect(patched.status).toBe(200);
+        const read = await rest.request('GET', item);
+        expect(read.body.metadata.resourceVersion).toBe(patched.body.metadata.resourceVersion);
+        expect((await rest.request('GET', list)).body.items[0].metadata.labels).toEqual({ round: String(i) });
+      }
+      const stranger = rest.withToken(await tokenFor(`cache-rest-stranger-${ns}`));
+      expect((await stranger.request('GET', item)).status).toBe(403);
+      expect((await stranger.request('GET', list)).status).toBe(403);
     });
 
     it('executes reads that reach images every time (images are not in the change log)', async () => {
