@@ -81,7 +81,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const metrics = createMetrics();
   if (database.poolStats) metrics.observePool(database.poolStats);
   const CHANGES_CHANNEL = 'imagestreams_changes';
-  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), metrics });
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), readWatermark: () => database.watermark(), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
   // Complete from the feed's position on: answers are only cached from now, so older rows do not matter.

@@ -1,26 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Database } from './database/connect.js';
 import { authEpoch } from './database/schema.js';
+import { toWatermark, WATERMARK_SQL, type Watermark, type WatermarkRow } from './database/watermark.js';
 
-/** What a replica must have caught up with before it may answer from memory. */
-export interface Watermark {
-  /** The newest committed resourceVersion (the change log's newest row). */
-  resourceVersion: number;
-  /** The counter every token revocation and role-binding change bumps. */
-  authEpoch: number;
-}
+export type { Watermark };
 
-/**
- * One round trip that says how current the database is. Cheap: a backward
- * index scan and a primary-key read.
- */
+/** The watermark through Drizzle, for services built without a database handle (the CLI). */
 export async function readWatermark(q: Pick<Database, 'execute'>): Promise<Watermark> {
-  const [row] = await queryRows<{ rv: string | number | null; auth: string | number | null }>(
-    q,
-    sql`select (select max(resource_version) from change_log) as rv,
-               (select epoch from auth_epoch where id = 1) as auth`,
-  );
-  return { resourceVersion: Number(row?.rv ?? 0), authEpoch: Number(row?.auth ?? 0) };
+  const [row] = await queryRows<WatermarkRow>(q, sql.raw(WATERMARK_SQL));
+  return toWatermark(row);
 }
 
 /** Bumps the auth epoch inside the caller's transaction: visible to other replicas exactly when the change commits. */

@@ -76,7 +76,9 @@ function sendCached(res: ServerResponse, answer: { contentType: string; body: st
  * false for paths it does not own, so the caller can try other handlers.
  */
 export function createRouter(routes: RouteDef[], services: Services, log: Logger, cache?: ResponseCache) {
-  const table = compile(routes);
+  // Routes by segment count: a request is matched against the few of its length only.
+  const table = new Map<number, CompiledRoute[]>();
+  for (const r of compile(routes)) table.set(r.segments.length, [...(table.get(r.segments.length) ?? []), r]);
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<boolean> => {
     let segments: string[];
     try {
@@ -84,7 +86,7 @@ export function createRouter(routes: RouteDef[], services: Services, log: Logger
     } catch {
       return false;
     }
-    const candidates = table.flatMap((r) => {
+    const candidates = (table.get(segments.length) ?? []).flatMap((r) => {
       const params = matchSegments(r.segments, segments);
       return params ? [{ route: r, params }] : [];
     });
