@@ -58,11 +58,13 @@ export class CachedOperations {
     const startedAt = performance.now();
     const deps = plan.dependencies(variables as Record<string, unknown>);
     if (!deps) return undefined;
-    const watermark = await this.freshness();
+    let watermark: Watermark;
     let caller: Identity;
     try {
+      watermark = await this.freshness();
       caller = await this.authenticate(authorization, watermark);
     } catch {
+      // The executor answers with the error in GraphQL's shape (a database outage, a bad token).
       return undefined;
     }
     const key = `graphql\u0000${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${rightsKey(caller)}\u0000${query}`;
