@@ -7,8 +7,8 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { watchOverWebSocket, type OpenWatch, type WatchEventData } from '../support/watch-client.js';
 
 /** The service as a real process on `databaseUrl`, administered by ADMIN_TOKEN. */
-export function serveOn(databaseUrl: string, port?: number): Promise<ServerProcess> {
-  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...(port ? { PORT: String(port) } : {}) });
+export function serveOn(databaseUrl: string, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...env, ...(port ? { PORT: String(port) } : {}) });
 }
 
 /** Waits (bounded) until `check` holds; answers how long it took. */
