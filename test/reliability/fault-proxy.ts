@@ -34,6 +34,8 @@ export interface FaultProxy {
   readonly held: number;
   /** Forwards up to `n` held requests (all by default); answers how many. */
   release(n?: number): number;
+  /** Hangs up on every held request without forwarding it. */
+  drop(): void;
   count(fragment: string, method?: string): number;
   stop(): Promise<void>;
 }
@@ -43,7 +45,7 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
   const dripBytes = opts.dripBytes ?? 8;
   const dripEveryMs = opts.dripEveryMs ?? 100;
   const sockets = new Set<Socket>();
-  const held: Array<() => void> = [];
+  const held: Array<{ go: () => void; res: ServerResponse }> = [];
   const timers = new Set<NodeJS.Timeout>();
 
   const forward = (req: IncomingMessage, res: ServerResponse, mode: FaultMode) => {
@@ -106,7 +108,7 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
         res.end(JSON.stringify({ errors: [{ code: 'TOOMANYREQUESTS', message: 'injected fault' }] }));
         return;
       case 'hold':
-        held.push(() => forward(req, res, 'pass'));
+        held.push({ go: () => forward(req, res, 'pass'), res });
         return;
       default:
         forward(req, res, mode);
@@ -139,8 +141,11 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
     },
     release: (n = held.length) => {
       const batch = held.splice(0, n);
-      for (const go of batch) go();
+      for (const h of batch) h.go();
       return batch.length;
+    },
+    drop: () => {
+      for (const h of held.splice(0)) h.res.destroy();
     },
     count: (fragment, method) => requests.filter((r) => r.path.includes(fragment) && (!method || r.method === method)).length,
     stop: async () => {
