@@ -61,9 +61,10 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
       up.on('end', () => {
         const body = Buffer.concat(chunks);
         if (mode === 'digest') {
+          // A space becomes a tab (the JSON still parses); a body without one gets its last byte flipped.
           const at = body.indexOf(0x20);
-          if (at < 0) throw new Error(`no byte to alter in ${req.url}`);
-          body[at] = 0x09;
+          if (at >= 0) body[at] = 0x09;
+          else body[body.length - 1] ^= 1;
           res.writeHead(up.statusCode!, up.headers);
           res.end(body);
           return;
@@ -87,11 +88,34 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
     req.pipe(upstream);
   };
 
-  const state = { mode: 'pass' as FaultMode, only: undefined as string | undefined };
   const requests: ProxiedRequest[] = [];
+  // What the tests set (mode, only) is read by every request as it arrives.
+  const proxy: FaultProxy = {
+    host: '',
+    mode: 'pass',
+    requests,
+    get held() {
+      return held.length;
+    },
+    release: (n = held.length) => {
+      const batch = held.splice(0, n);
+      for (const h of batch) h.go();
+      return batch.length;
+    },
+    drop: () => {
+      for (const h of held.splice(0)) h.res.destroy();
+    },
+    count: (fragment, method) => requests.filter((r) => r.path.includes(fragment) && (!method || r.method === method)).length,
+    stop: async () => {
+      for (const t of timers) clearInterval(t);
+      held.length = 0;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
   const server = createServer((req, res) => {
     const path = req.url ?? '/';
-    const mode = state.only && !path.includes(state.only) ? 'pass' : state.mode;
+    const mode = proxy.only && !path.includes(proxy.only) ? 'pass' : proxy.mode;
     requests.push({ method: req.method ?? 'GET', path, mode, at: Date.now() });
     switch (mode) {
       case 'timeout':
@@ -120,39 +144,6 @@ export async function startFaultProxy(targetUrl: string, opts: { dripBytes?: num
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    host: `127.0.0.1:${port}`,
-    get mode() {
-      return state.mode;
-    },
-    set mode(m: FaultMode) {
-      state.mode = m;
-    },
-    get only() {
-      return state.only;
-    },
-    set only(o: string | undefined) {
-      state.only = o;
-    },
-    requests,
-    get held() {
-      return held.length;
-    },
-    release: (n = held.length) => {
-      const batch = held.splice(0, n);
-      for (const h of batch) h.go();
-      return batch.length;
-    },
-    drop: () => {
-      for (const h of held.splice(0)) h.res.destroy();
-    },
-    count: (fragment, method) => requests.filter((r) => r.path.includes(fragment) && (!method || r.method === method)).length,
-    stop: async () => {
-      for (const t of timers) clearInterval(t);
-      held.length = 0;
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  proxy.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy;
 }
