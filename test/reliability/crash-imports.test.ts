@@ -39,7 +39,8 @@ describe('crash during imports', () => {
   const images: PushedImage[] = [];
 
   beforeAll(async () => {
-    [pg, registry] = await Promise.all([startPostgres({ durable: true }), startRegistry()]);
+    // Each kept as soon as it runs, so afterAll stops it even if the other failed to start.
+    await Promise.all([startPostgres({ durable: true }).then((p) => (pg = p)), startRegistry().then((r) => (registry = r))]);
     const pusher = new Pusher(registry.url);
     for (let i = 0; i < IMAGES; i++) images.push(await pusher.pushImage(`crash/img-${i}`, 'v1', { format: 'docker' }));
     for (let i = 0; i < SCHEDULED_STREAMS; i++) await pusher.pushImage(`crash/sched-${i}`, 'v1', { format: 'oci' });

@@ -62,7 +62,8 @@ describe('registry faults', () => {
   let v2: PushedImage;
 
   beforeAll(async () => {
-    [pg, registry] = await Promise.all([startPostgres(), startRegistry()]);
+    // Each kept as soon as it runs, so afterAll stops it even if the other failed to start.
+    await Promise.all([startPostgres().then((p) => (pg = p)), startRegistry().then((r) => (registry = r))]);
     const pusher = new Pusher(registry.url);
     v1 = await pusher.pushImage('faults/app', 'v1', { format: 'docker' });
     v2 = await pusher.pushImage('faults/app', 'v2', { format: 'docker' });
