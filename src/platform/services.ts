@@ -88,6 +88,13 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
   const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
   const registry = new RegistryClient({
     guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
+    timeouts: {
+      connectMs: Math.min(10_000, config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT),
+      headersMs: config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT,
+      bodyMs: config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT,
+      requestMs: config.IMAGESTREAMS_REGISTRY_REQUEST_TIMEOUT,
+    },
+    retry: { retries: config.IMAGESTREAMS_REGISTRY_RETRIES, baseDelayMs: config.IMAGESTREAMS_REGISTRY_RETRY_DELAY, maxDelayMs: 5 * config.IMAGESTREAMS_REGISTRY_RETRY_DELAY },
     ...(opts.metrics ? { onRequest: opts.metrics.observeRegistryRequest } : {}),
   });
   const imports = new ImportService(auth, imageStreams, streamStore, images, imageStore, registry, {
@@ -100,6 +107,7 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
     scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL / 1000,
     scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
     concurrency: 5,
+    leaseSeconds: config.IMAGESTREAMS_IMPORT_LEASE / 1000,
   }, log);
   return { freshness, auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
 }
