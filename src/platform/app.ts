@@ -88,7 +88,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const changeIndex = new ChangeIndex();
   changeIndex.position = services.watch.follow(changeIndex);
   const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE
-    ? new ResponseCache(changeIndex, { hit: () => metrics.responseCache.inc({ result: 'hit' }), miss: () => metrics.responseCache.inc({ result: 'miss' }) })
+    ? new ResponseCache(changeIndex, config.IMAGESTREAMS_RESPONSE_CACHE_MB * 2 ** 20, { hit: () => metrics.responseCache.inc({ result: 'hit' }), miss: () => metrics.responseCache.inc({ result: 'miss' }) })
     : undefined;
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 

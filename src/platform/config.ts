@@ -66,6 +66,8 @@ const configSchema = z.object({
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
   /** Answer stream reads from memory while the change log says they are current (README, "Performance"). */
   IMAGESTREAMS_RESPONSE_CACHE: flag('true'),
+  /** Memory for cached answers (keys and bodies), in MiB. */
+  IMAGESTREAMS_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(256),
   IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
   IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),

@@ -52,7 +52,7 @@ interface Entry extends CachedAnswer {
   version: number;
 }
 
-const MAX_ENTRIES = 5_000;
+/** One answer larger than this is not kept (a huge list would evict everything else). */
 const MAX_BODY_CHARS = 1 << 20;
 
 /**
@@ -68,9 +68,12 @@ const MAX_BODY_CHARS = 1 << 20;
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
+  private chars = 0;
 
   constructor(
     private readonly index: ChangeIndex,
+    /** The budget for keys and bodies together, in characters (JSON is ASCII: about bytes). */
+    private readonly maxChars: number,
     private readonly observe: { hit(): void; miss(): void } = { hit: () => undefined, miss: () => undefined },
   ) {}
 
@@ -88,9 +91,21 @@ export class ResponseCache {
   /** Keeps an answer computed after `since` was read. */
   put(key: string, answer: CachedAnswer, deps: Dependency[], since: Watermark): void {
     if (answer.body.length > MAX_BODY_CHARS) return;
-    // Oldest first out: Map iterates in insertion order.
-    if (this.entries.size >= MAX_ENTRIES && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value!);
+    this.remove(key);
     this.entries.set(key, { ...answer, deps, version: since.resourceVersion });
+    this.chars += key.length + answer.body.length;
+    // Oldest first out: Map iterates in insertion order.
+    for (const oldest of this.entries.keys()) {
+      if (this.chars <= this.maxChars) break;
+      this.remove(oldest);
+    }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.chars -= key.length + entry.body.length;
   }
 
   private current(entry: Entry, now: Watermark): boolean {

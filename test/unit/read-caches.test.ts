@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IdentityCache } from '../../src/modules/auth/identity-cache.js';
 import { Freshness, type Watermark } from '../../src/platform/freshness.js';
 import { planRead } from '../../src/platform/graphql/read-plan.js';
-import { ChangeIndex } from '../../src/platform/response-cache.js';
+import { ChangeIndex, ResponseCache } from '../../src/platform/response-cache.js';
 import { buildAppSchema } from '../../src/schema.js';
 
 describe('Freshness', () => {
@@ -112,5 +112,33 @@ describe('ChangeIndex', () => {
     expect(index.changedAfter({ namespace: 'b' }, 0)).toBe(false);
     expect(index.changedAfter('all', 4)).toBe(true);
     expect(index.changedAfter('all', 5)).toBe(false);
+  });
+});
+
+describe('ResponseCache', () => {
+  const at = (resourceVersion: number) => ({ resourceVersion, authEpoch: 0 });
+  const answer = (body: string) => ({ body, contentType: 'application/json' });
+
+  it('answers only while the index has seen the watermark and nothing it read changed', () => {
+    const index = new ChangeIndex();
+    const cache = new ResponseCache(index, 1_000);
+    index.offer({ resourceVersion: 3, namespace: 'a', name: 'x' });
+    cache.put('k', answer('x@3'), [{ stream: 'a/x' }], at(3));
+    expect(cache.get('k', at(3))?.body).toBe('x@3');
+    expect(cache.get('k', at(4))).toBeUndefined(); // version 4 committed, not yet seen here
+    index.offer({ resourceVersion: 4, namespace: 'a', name: 'y' });
+    expect(cache.get('k', at(4))?.body).toBe('x@3'); // another stream changed
+    index.offer({ resourceVersion: 5, namespace: 'a', name: 'x' });
+    expect(cache.get('k', at(5))).toBeUndefined();
+  });
+
+  it('keeps within its budget, oldest out first', () => {
+    const cache = new ResponseCache(new ChangeIndex(), 10);
+    cache.put('a', answer('1234'), [], at(0));
+    cache.put('b', answer('1234'), [], at(0));
+    cache.put('c', answer('1234'), [], at(0));
+    expect([cache.get('a', at(0)), cache.get('b', at(0))?.body, cache.get('c', at(0))?.body]).toEqual([undefined, '1234', '1234']);
+    cache.put('b', answer('12345678'), [], at(0)); // replacing frees the old body first
+    expect([cache.get('b', at(0))?.body, cache.get('c', at(0))]).toEqual(['12345678', undefined]);
   });
 });
