@@ -33,16 +33,13 @@ export interface ChangeRecord {
  */
 export const WRITE_ORDER_LOCK_KEY = 715_202_612;
 
-/**
- * Takes the write-order lock without taking a version. A writing transaction
- * that locks rows before its version (SELECT ... FOR UPDATE) must call this
- * first: every writer then takes its locks in the same order (this one
- * first), which rules out a deadlock between the row lock and this lock.
- * Re-entrant within a transaction.
+/*
+ * A writing transaction that locks rows before its version (SELECT ... FOR
+ * UPDATE) must take the write-order lock first, in the same statement (see
+ * ImageStreamStore.getForUpdate): every writer then takes its locks in the
+ * same order (this one first), which rules out a deadlock between a row
+ * lock and this lock. The lock is re-entrant within a transaction.
  */
-export async function lockWriteOrder(q: Pick<Database, 'execute'>): Promise<void> {
-  await q.execute(sql`select pg_advisory_xact_lock(${WRITE_ORDER_LOCK_KEY}::bigint)`);
-}
 
 /**
  * The ONLY way a writing transaction may obtain a resourceVersion: the lock

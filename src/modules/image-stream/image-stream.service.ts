@@ -349,7 +349,7 @@ export class ImageStreamService {
           if (!current) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
           const next = mutate(current);
           if (!next || isDeepStrictEqual(next, current)) return { stream: this.present(current), changed: false };
-          const stored = await this.store.replace(tx, { ...next, metadata: current.metadata }, current.metadata.resourceVersion);
+          const stored = await this.store.replace(tx, { ...next, metadata: current.metadata }, current.metadata.resourceVersion, current);
           if (!stored) throw new RetryableConflict();
           return { stream: await this.commit(tx, 'MODIFIED', stored), changed: true };
         });
@@ -475,7 +475,7 @@ export class ImageStreamService {
     if (isDeepStrictEqual(current, next)) return this.present(current);
     if (opts.dryRun) return this.present(next);
     return this.store.transaction(async (tx) => {
-      const stored = await this.store.replace(tx, next, current.metadata.resourceVersion);
+      const stored = await this.store.replace(tx, next, current.metadata.resourceVersion, current);
       if (!stored) throw onConflict();
       return this.commit(tx, 'MODIFIED', stored);
     });

@@ -1,10 +1,11 @@
+import { isDeepStrictEqual } from 'node:util';
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../../platform/database/connect.js';
 import { imageStreams, specTags, statusTags, tagConditions, tagEvents } from '../../platform/database/schema.js';
 import {
   ChangeSignal,
   latestCommittedVersion,
-  lockWriteOrder,
+  WRITE_ORDER_LOCK_KEY,
   recordChange,
   takeResourceVersion,
   type ChangeEventType,
@@ -194,13 +195,18 @@ export class ImageStreamStore {
 
   /** Locks the row for the rest of the transaction (read-modify-write without lost updates). */
   async getForUpdate(q: Queryable, namespace: string, name: string): Promise<StoredStream | undefined> {
-    // The write-order lock before the row lock, as every writer takes them (see lockWriteOrder).
-    await lockWriteOrder(q);
+    // The write-order lock before the row lock, as every writer takes them
+    // (see change-log.ts), in one round trip: the row lock is taken on the
+    // join's output, which needs the materialised lock first.
     // Lock first, read second: under READ COMMITTED a locking SELECT that
     // waited re-reads only the locked row, while its subqueries (tags,
     // events) keep the snapshot taken before the wait, i.e. a stale status.
     // A second statement takes a fresh snapshot after the lock is ours.
-    const locked = await queryRows<{ uid: string }>(q, sql`select uid from image_streams where namespace = ${namespace} and name = ${name} for update`);
+    const locked = await queryRows<{ uid: string }>(
+      q,
+      sql`with ordered as materialized (select pg_advisory_xact_lock(${WRITE_ORDER_LOCK_KEY}::bigint))
+          select s.uid from ordered, image_streams s where s.namespace = ${namespace} and s.name = ${name} for update of s`,
+    );
     if (locked.length === 0) return undefined;
     return this.get(namespace, name, q);
   }
@@ -265,14 +271,19 @@ export class ImageStreamStore {
    * Replaces a stream's content if its resourceVersion is still `expected`.
    * Returns undefined when another writer got there first.
    */
-  async replace(q: Queryable, stream: StoredStream, expected: string): Promise<StoredStream | undefined> {
+  async replace(q: Queryable, stream: StoredStream, expected: string, previous?: StoredStream): Promise<StoredStream | undefined> {
     const rv = await this.nextResourceVersion(q);
-    // Under the write-order lock nobody else can change the row now: these are the labels before this change.
-    const [before] = await queryRows<{ labels: Record<string, string> | null }>(
-      q,
-      sql`select labels from image_streams where uid = ${stream.metadata.uid} and resource_version = ${Number(expected)}`,
-    );
-    if (before) this.rememberPreviousLabels(q, stream.metadata.uid, before.labels ?? {});
+    if (previous) {
+      // The caller read the stream at `expected`: if the update below applies, these were its labels.
+      this.rememberPreviousLabels(q, stream.metadata.uid, previous.metadata.labels ?? {});
+    } else {
+      // Under the write-order lock nobody else can change the row now: these are the labels before this change.
+      const [before] = await queryRows<{ labels: Record<string, string> | null }>(
+        q,
+        sql`select labels from image_streams where uid = ${stream.metadata.uid} and resource_version = ${Number(expected)}`,
+      );
+      if (before) this.rememberPreviousLabels(q, stream.metadata.uid, before.labels ?? {});
+    }
     const updated = await q
       .update(imageStreams)
       .set({
@@ -286,10 +297,12 @@ export class ImageStreamStore {
       .where(and(eq(imageStreams.uid, stream.metadata.uid), eq(imageStreams.resourceVersion, Number(expected))))
       .returning({ uid: imageStreams.uid });
     if (updated.length === 0) return undefined;
-    await q.delete(specTags).where(eq(specTags.streamUid, stream.metadata.uid));
+    // Status writes (mappings, imports) leave the spec tags as they are: two statements fewer under the write-order lock.
+    const specChanged = !previous || !isDeepStrictEqual(previous.spec.tags ?? [], stream.spec.tags ?? []);
+    if (specChanged) await q.delete(specTags).where(eq(specTags.streamUid, stream.metadata.uid));
     await q.delete(statusTags).where(eq(statusTags.streamUid, stream.metadata.uid));
     const stored = withResourceVersion(stream, rv);
-    await this.insertChildren(q, stored);
+    await this.insertChildren(q, stored, { spec: specChanged });
     return stored;
   }
 
@@ -324,10 +337,10 @@ export class ImageStreamStore {
     byUid.set(uid, labels);
   }
 
-  private async insertChildren(q: Queryable, stream: StoredStream): Promise<void> {
+  private async insertChildren(q: Queryable, stream: StoredStream, write: { spec: boolean } = { spec: true }): Promise<void> {
     const uid = stream.metadata.uid;
     const tags = stream.spec.tags ?? [];
-    if (tags.length) {
+    if (write.spec && tags.length) {
       await q.insert(specTags).values(
         tags.map((t) => ({
           streamUid: uid,
