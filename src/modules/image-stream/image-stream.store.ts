@@ -183,6 +183,12 @@ export class ImageStreamStore {
     return row ? rowToStream(row) : undefined;
   }
 
+  /** Whether the stream exists, without reading it. */
+  async exists(namespace: string, name: string, q: Queryable = this.db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(q, sql`select 1 as one from image_streams where namespace = ${namespace} and name = ${name}`);
+    return rows.length > 0;
+  }
+
   /** Streams by namespace/name in one statement, keyed `namespace/name`. */
   async getMany(keys: ReadonlyArray<{ namespace: string; name: string }>, q: Queryable = this.db): Promise<Map<string, StoredStream>> {
     const out = new Map<string, StoredStream>();

@@ -63,7 +63,7 @@ export class MappingService {
     causes.throwIfAny('ImageStreamMapping', name);
 
     // Mappings never create streams; check before storing an image for nothing.
-    if (!(await this.streamStore.get(namespace, name))) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
+    if (!(await this.streamStore.exists(namespace, name))) throw new NotFoundError(IMAGE_STREAM_RESOURCE, name);
     const created = await this.imageStore.transaction((tx) => this.images.ensure(tx, image));
     const stored = created ? image : ((await this.imageStore.get(image.metadata.name)) ?? image);
 
