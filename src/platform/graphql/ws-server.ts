@@ -83,6 +83,30 @@ class EventRenderer {
   }
 }
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+/**
+ * Sockets written during the current dispatch, corked: when the feed hands
+ * over several changes at once, each socket gets them in one write (one
+ * system call) instead of one per event. Uncorked as soon as the
+ * synchronous dispatch is over.
+ */
+const corked = new Set<Corkable>();
+const uncorkAll = () => {
+  for (const s of corked) s.uncork();
+  corked.clear();
+};
+function corkForDispatch(socket: WebSocket): void {
+  // ws keeps its net.Socket in `_socket` (it corks it around each frame itself); counted, so nesting is safe.
+  const raw = (socket as unknown as { _socket?: Corkable })._socket;
+  if (!raw || typeof raw.cork !== 'function' || corked.has(raw)) return;
+  raw.cork();
+  corked.add(raw);
+  if (corked.size === 1) queueMicrotask(uncorkAll);
+}
+
 /**
  * One watch subscription's writer on its socket: the shared payload with
  * this operation's id spliced in, in order (an asynchronous render holds
@@ -136,6 +160,7 @@ class SocketSink implements WatchSink {
       this.pending--;
       return;
     }
+    corkForDispatch(this.socket);
     this.socket.send(`${this.head}${payload}}`, this.written);
   }
 
