@@ -266,6 +266,8 @@ export function attachGraphqlWs(opts: GraphqlWsOptions): { dispose(): Promise<vo
         try {
           const connection = { socket: ctx.extra.socket, caller: await services.auth.authenticate(header) };
           ctx.extra.connection = connection;
+          // Nothing reads the upgrade request after the handshake: let it go (its headers and parser state) for as long as the socket lives.
+          (ctx.extra as { request?: unknown }).request = undefined;
           connections.add(connection);
           return true;
         } catch (e) {
