@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ChangeFeed, DISPATCH_SLICE } from '../../src/modules/watch/change-feed.js';
 import { WatchGroup } from '../../src/modules/watch/watch-group.js';
+import type { WatchStore } from '../../src/modules/watch/watch.store.js';
+import type { Logger } from '../../src/platform/logger.js';
 import { WatchSubscription, type WatchSink, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
 import { bookmarkEvent, classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow, type WatchEvent } from '../../src/modules/watch/watch.rules.js';
 import { ConfigError, loadConfig, parseDuration } from '../../src/platform/config.js';
@@ -277,6 +280,44 @@ describe('WatchSubscription with a sink (graphql-ws writes events itself)', () =
     expect(sinks.map((s) => s.summary)).toEqual([['MODIFIED:1'], ['MODIFIED:1'], []]);
     expect(sinks[0].sent[0]).toBe(sinks[1].sent[0]);
     subs.forEach((s) => void s.return());
+  });
+});
+
+describe('ChangeFeed', () => {
+  it('hands a large group each row in slices, letting other work run between them, every member in order', async () => {
+    const log: ChangeRow[] = [row(1), row(2), row(3)];
+    const store = { latest: async () => 0, readAfter: async (after: number, limit: number) => log.filter((r) => r.resourceVersion > after).slice(0, limit) } as unknown as WatchStore;
+    const feed = new ChangeFeed(store, { warn: () => undefined } as unknown as Logger, { pollIntervalMs: 60_000 });
+    await feed.start(async () => async () => undefined);
+    const group = new WatchGroup('k', { resource: 'imagestreams', labels: [] });
+    feed.register(group);
+    const sinks = Array.from({ length: DISPATCH_SLICE * 2 + 1 }, () => new FakeSink());
+    for (const sink of sinks) {
+      const { sub } = subscription({ bufferLimit: 10, sink, visible: () => true, feedPosition: () => feed.position });
+      sub.seed([], 0);
+      sub.goLive();
+      group.members.add(sub);
+    }
+    let otherWork = 0;
+    const positionsSeen: number[] = [];
+    // Other work of the process, while the dispatch is unfinished.
+    const tick = setInterval(() => {
+      if (sinks.every((s) => s.sent.length === 3)) return;
+      otherWork++;
+      positionsSeen.push(feed.position);
+    }, 0);
+    feed.poke();
+    await new Promise<void>((resolve) => {
+      const check = () => (sinks.every((s) => s.sent.length === 3) ? resolve() : setImmediate(check));
+      check();
+    });
+    clearInterval(tick);
+    expect(new Set(sinks.map((s) => s.summary.join()))).toEqual(new Set(['MODIFIED:1,MODIFIED:2,MODIFIED:3']));
+    expect(otherWork).toBeGreaterThan(0);
+    // Mid-row, the dispatched position stays below the row being handed out.
+    expect(positionsSeen.every((p) => p < 3)).toBe(true);
+    expect(feed.position).toBe(3);
+    await feed.stop();
   });
 });
 

@@ -2,10 +2,19 @@ import type { Logger } from '../../platform/logger.js';
 import type { ChangeRow } from './watch.rules.js';
 import type { WatchStore } from './watch.store.js';
 
-/** Something the feed hands rows to, synchronously and in order. */
+/** Something the feed hands rows to, in order. */
 export interface FeedSubscriber {
-  offer(row: ChangeRow): void;
+  /**
+   * Takes `row`. A large hand-over may instead answer the work left as an
+   * iterator (one step per delivery): the feed runs it in slices, letting
+   * other work of the process (a writer's response) run in between.
+   */
+  offer(row: ChangeRow): void | Iterator<unknown>;
 }
+
+/** Deliveries per turn of the event loop: a dispatch to many subscribers yields to other work after this many. */
+export const DISPATCH_SLICE = 1000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ChangeFeedOptions {
   pollIntervalMs: number;
@@ -22,7 +31,10 @@ export interface ChangeFeedOptions {
  * (takeResourceVersion): no row can appear later below the cursor.
  */
 export class ChangeFeed {
+  /** The newest row whose dispatch began: subscribers registering now get later rows live. */
   private cursor = 0;
+  /** The newest row handed to every subscriber. */
+  private dispatched = 0;
   private readonly subscribers = new Set<FeedSubscriber>();
   private reading?: Promise<void>;
   private again = false;
@@ -38,9 +50,9 @@ export class ChangeFeed {
     this.batchSize = opts.batchSize ?? 500;
   }
 
-  /** The newest version handed to subscribers. */
+  /** The newest version handed to every subscriber (a dispatch in slices may be under way above it). */
   get position(): number {
-    return this.cursor;
+    return this.dispatched;
   }
 
   get subscriberCount(): number {
@@ -48,7 +60,7 @@ export class ChangeFeed {
   }
 
   async start(listen: (onSignal: () => void) => Promise<() => Promise<void>>): Promise<void> {
-    this.cursor = await this.store.latest();
+    this.cursor = this.dispatched = await this.store.latest();
     this.stopListening = await listen(() => this.poke());
     this.poll = setInterval(() => this.poke(), this.opts.pollIntervalMs);
     this.poll.unref();
@@ -56,10 +68,19 @@ export class ChangeFeed {
 
   /**
    * Adds a subscriber and answers the version it will be fed after: rows up
-   * to it were dispatched before, every later row will reach it.
+   * to it were (or are being) dispatched before, every later row will reach it.
    */
   register(sub: FeedSubscriber): number {
     this.subscribers.add(sub);
+    return this.cursor;
+  }
+
+  /**
+   * The version a subscriber that joins now (e.g. to an existing group) is
+   * fed after: rows up to it must come from the log (the row being
+   * dispatched may or may not reach it live: its cursor drops a duplicate).
+   */
+  get joinPoint(): number {
     return this.cursor;
   }
 
@@ -85,10 +106,27 @@ export class ChangeFeed {
         this.again = false;
         for (;;) {
           const rows = await this.store.readAfter(this.cursor, this.batchSize);
-          // One batch is dispatched without an await: `register` never lands inside one.
+          // Rows are dispatched one after the other, each to every subscriber (Set iteration
+          // visits subscribers added meanwhile; they drop what their replay already had).
+          let budget = DISPATCH_SLICE;
           for (const row of rows) {
             this.cursor = row.resourceVersion;
-            for (const sub of this.subscribers) sub.offer(row);
+            for (const sub of this.subscribers) {
+              const rest = sub.offer(row);
+              if (rest) {
+                for (;;) {
+                  let step = rest.next();
+                  while (!step.done && --budget > 0) step = rest.next();
+                  if (step.done) break;
+                  await nextTurn();
+                  budget = DISPATCH_SLICE;
+                }
+              } else if (--budget <= 0) {
+                await nextTurn();
+                budget = DISPATCH_SLICE;
+              }
+            }
+            this.dispatched = row.resourceVersion;
           }
           if (rows.length < this.batchSize) break;
         }

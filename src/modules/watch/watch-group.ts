@@ -1,12 +1,13 @@
-import type { FeedSubscriber } from './change-feed.js';
-import { classifyForWatch, sharedEvent, type ChangeRow, type WatchFilter } from './watch.rules.js';
+import { DISPATCH_SLICE, type FeedSubscriber } from './change-feed.js';
+import { classifyForWatch, sharedEvent, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
 import type { WatchSubscription } from './watch-subscription.js';
 
 /**
  * The subscriptions of one process that share a filter (namespace, name,
  * selectors): the feed hands each row to the group, which classifies it
  * once for all of them and passes one shared event object on. A row the
- * filter drops costs the group one check, whatever its size.
+ * filter drops costs the group one check, whatever its size; a large group
+ * is handed over in slices (see ChangeFeed).
  */
 export class WatchGroup implements FeedSubscriber {
   readonly members = new Set<WatchSubscription>();
@@ -16,11 +17,23 @@ export class WatchGroup implements FeedSubscriber {
     readonly filter: WatchFilter,
   ) {}
 
-  offer(row: ChangeRow): void {
+  offer(row: ChangeRow): void | Iterator<unknown> {
     const type = classifyForWatch(this.filter, row);
     if (!type) return;
     const event = sharedEvent(row, type);
-    for (const sub of this.members) sub.offer(row, event);
+    if (this.members.size <= DISPATCH_SLICE) {
+      for (const sub of this.members) sub.offer(row, event);
+      return;
+    }
+    return this.deliver(row, event);
+  }
+
+  /** One step per member, for the feed to run in slices. */
+  private *deliver(row: ChangeRow, event: WatchEvent): Generator<void> {
+    for (const sub of this.members) {
+      sub.offer(row, event);
+      yield;
+    }
   }
 }
 

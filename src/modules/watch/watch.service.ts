@@ -200,7 +200,7 @@ export class WatchService {
     }
     // Join before reading anything: every row after `fedAfter` reaches the subscription live.
     group.members.add(sub);
-    const fedAfter = this.feed.position;
+    const fedAfter = this.feed.joinPoint;
     this.active.set(sub, watch);
     try {
       let from: number;
