@@ -7,7 +7,8 @@
  *   node --import tsx bench/watch/run.ts --smoke --out /tmp/watch.md   # 20 subscribers, seconds; writes only /tmp/watch.md
  *
  * Options: `--subscribers 1000,10000`, `--replicas 1,2`, `--out <file>`
- * (default BENCHMARKS.md; the section is replaced in place), `--smoke`,
+ * (default BENCHMARKS.md; the section is replaced in place), `--smoke`
+ * (prints only, unless `--out` is given),
  * `--server-root <dir>` (run another checkout's server, e.g. to measure
  * before/after a change), `--cpu-prof <dir>` (replicas write V8 CPU
  * profiles there), `--no-write` (print only).
@@ -49,12 +50,13 @@ const smoke = argv.includes('--smoke');
 const list = (s: string | undefined, fallback: number[]) => (s ? s.split(',').map(Number) : fallback);
 const counts = list(opt('--subscribers'), smoke ? [20] : [1000, 10_000]);
 const topologies = list(opt('--replicas'), [1, 2]);
-const out = argv.includes('--no-write') ? undefined : resolve(opt('--out') ?? fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)));
+// A smoke run writes only where it is told to: never over the last real figures.
+const out = argv.includes('--no-write') || (smoke && !opt('--out')) ? undefined : resolve(opt('--out') ?? fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url)));
 const serverRoot = resolve(opt('--server-root') ?? fileURLToPath(new URL('../..', import.meta.url)));
 const cpuProfDir = opt('--cpu-prof');
 
 const WRITERS = 8;
-const WRITE_SECONDS = smoke ? 0.5 : 3;
+const WRITE_SECONDS = smoke ? 0.5 : 5;
 const latencyWrites = (n: number) => (smoke ? 5 : n >= 10_000 ? 20 : 40);
 const PER_WORKER = 2500;
 const NS = 'bench';
