@@ -47,7 +47,7 @@ const send = (m: FromWorker) => process.send!(m);
 
 function open(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
+    const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true });
     const sub: Sub = { socket, last: 0 };
     let subscribed = false;
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
