@@ -32,6 +32,11 @@ export interface WatchHooks {
   sink?: WatchSink;
 }
 
+interface SharedSnapshot {
+  resourceVersion: number;
+  events: Array<{ at: Pick<ChangeRow, 'namespace' | 'name'>; event: WatchEvent }>;
+}
+
 interface ActiveWatch {
   bookmarks: boolean;
   /** Re-checks the subscriber's credentials (the shared reauthentication ticker calls it). */
@@ -56,6 +61,8 @@ const REPLAY_PAGE = 1000;
 export class WatchService {
   private readonly active = new Map<WatchSubscription, ActiveWatch>();
   private readonly groups = new Map<string, WatchGroup>();
+  /** Snapshot reads in flight, by list filter (see `snapshot`). */
+  private readonly snapshots = new Map<string, Promise<SharedSnapshot>>();
   private compaction?: NodeJS.Timeout;
   /** One timer each for every subscription's bookmarks and reauthentication, not one per subscription. */
   private bookmarkTicker?: NodeJS.Timeout;
@@ -205,11 +212,8 @@ export class WatchService {
     try {
       let from: number;
       if (start === undefined) {
-        const snapshot = await this.store.snapshot(listFilter);
-        const initial = snapshot.items
-          .map((s) => this.imageStreams.present(s))
-          .filter((o) => this.visible(caller, { namespace: o.metadata.namespace, name: o.metadata.name }))
-          .map((object): WatchEvent => ({ type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion }));
+        const snapshot = await this.snapshot(listFilter);
+        const initial = snapshot.events.filter((e) => this.visible(caller, e.at)).map((e) => e.event);
         sub.seed(initial, snapshot.resourceVersion, { markEnd: bookmarks });
         from = snapshot.resourceVersion;
       } else {
@@ -231,6 +235,31 @@ export class WatchService {
       throw e;
     }
     return sub;
+  }
+
+  /**
+   * The current state as ADDED events. Subscribers arriving together (a
+   * reconnecting crowd) with the same list filter share one read and one
+   * event object per stream, so a transport renders each once per audience.
+   * Any snapshot taken after the subscriber joined its group is right for
+   * it: the replay covers the rest up to where it joined.
+   */
+  private snapshot(listFilter: StreamFilter): Promise<SharedSnapshot> {
+    const key = JSON.stringify(listFilter);
+    let reading = this.snapshots.get(key);
+    if (!reading) {
+      reading = this.store.snapshot(listFilter).then((s) => ({
+        resourceVersion: s.resourceVersion,
+        events: s.items.map((stream) => {
+          const object = this.imageStreams.present(stream);
+          return { at: { namespace: object.metadata.namespace ?? '', name: object.metadata.name }, event: { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion } };
+        }),
+      }));
+      this.snapshots.set(key, reading);
+      const done = () => void (this.snapshots.get(key) === reading && this.snapshots.delete(key));
+      reading.then(done, done);
+    }
+    return reading;
   }
 
   /** Per event: a subscriber never sees an object it may not read, even if its rights change mid-watch. */
