@@ -300,11 +300,14 @@ describe('ChangeFeed', () => {
     }
     let otherWork = 0;
     const positionsSeen: number[] = [];
-    // Other work of the process, while the dispatch is unfinished.
+    // Other work of the process, while the dispatch is unfinished; a subscriber registering meanwhile is fed after the version it is told.
+    const late: number[] = [];
+    let lateFrom: number | undefined;
     const tick = setInterval(() => {
       if (sinks.every((s) => s.sent.length === 3)) return;
       otherWork++;
       positionsSeen.push(feed.position);
+      lateFrom ??= feed.register({ offer: (r) => void late.push(r.resourceVersion) });
     }, 0);
     feed.poke();
     await new Promise<void>((resolve) => {
@@ -317,6 +320,8 @@ describe('ChangeFeed', () => {
     // Mid-row, the dispatched position stays below the row being handed out.
     expect(positionsSeen.every((p) => p < 3)).toBe(true);
     expect(feed.position).toBe(3);
+    expect(lateFrom).toBeDefined();
+    expect(late).toEqual([1, 2, 3].filter((rv) => rv > lateFrom!));
     await feed.stop();
   });
 });

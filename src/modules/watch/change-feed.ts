@@ -36,6 +36,9 @@ export class ChangeFeed {
   /** The newest row handed to every subscriber. */
   private dispatched = 0;
   private readonly subscribers = new Set<FeedSubscriber>();
+  /** Registered while a row is being handed out in slices: they join after it (they are fed after `cursor`). */
+  private readonly joining = new Set<FeedSubscriber>();
+  private midRow = false;
   private reading?: Promise<void>;
   private again = false;
   private poll?: NodeJS.Timeout;
@@ -56,7 +59,7 @@ export class ChangeFeed {
   }
 
   get subscriberCount(): number {
-    return this.subscribers.size;
+    return this.subscribers.size + this.joining.size;
   }
 
   async start(listen: (onSignal: () => void) => Promise<() => Promise<void>>): Promise<void> {
@@ -71,7 +74,8 @@ export class ChangeFeed {
    * to it were (or are being) dispatched before, every later row will reach it.
    */
   register(sub: FeedSubscriber): number {
-    this.subscribers.add(sub);
+    if (this.midRow) this.joining.add(sub);
+    else this.subscribers.add(sub);
     return this.cursor;
   }
 
@@ -86,6 +90,7 @@ export class ChangeFeed {
 
   unregister(sub: FeedSubscriber): void {
     this.subscribers.delete(sub);
+    this.joining.delete(sub);
   }
 
   /** New rows may exist. */
@@ -106,11 +111,13 @@ export class ChangeFeed {
         this.again = false;
         for (;;) {
           const rows = await this.store.readAfter(this.cursor, this.batchSize);
-          // Rows are dispatched one after the other, each to every subscriber (Set iteration
-          // visits subscribers added meanwhile; they drop what their replay already had).
+          // Rows are dispatched one after the other, each to every subscriber; one registering
+          // during a row's slices joins after it. (A subscription joining an existing group
+          // mid-row may get that row too: its own cursor drops what its replay already had.)
           let budget = DISPATCH_SLICE;
           for (const row of rows) {
             this.cursor = row.resourceVersion;
+            this.midRow = true;
             for (const sub of this.subscribers) {
               const rest = sub.offer(row);
               if (rest) {
@@ -126,6 +133,7 @@ export class ChangeFeed {
                 budget = DISPATCH_SLICE;
               }
             }
+            this.endRow();
             this.dispatched = row.resourceVersion;
           }
           if (rows.length < this.batchSize) break;
@@ -135,7 +143,14 @@ export class ChangeFeed {
       // The next signal or poll retries from the same cursor: nothing is skipped.
       this.log.warn({ err }, 'reading the change log failed');
     } finally {
+      this.endRow();
       this.reading = undefined;
     }
+  }
+
+  private endRow(): void {
+    this.midRow = false;
+    for (const sub of this.joining) this.subscribers.add(sub);
+    this.joining.clear();
   }
 }
