@@ -12,12 +12,15 @@ import { buildAppSchema } from '../schema.js';
 import type { Config } from './config.js';
 import { connectDatabase, type DatabaseHandle } from './database/connect.js';
 import { DomainError } from './errors.js';
+import type { Identity } from '../modules/auth/identity.js';
 import type { RequestContext } from './graphql/context.js';
 import { createFormatError } from './graphql/format-error.js';
 import { createLoaders } from './graphql/loaders.js';
 import { LIMIT_PLUGINS, LIMIT_RULES, PARSE_OPTIONS } from './graphql/limits.js';
 import { attachGraphqlWs } from './graphql/ws-server.js';
 import { metricsPlugin } from './graphql/metrics-plugin.js';
+import { CachedOperations } from './graphql/cached-operations.js';
+import { ChangeIndex, ResponseCache } from './response-cache.js';
 import { contextError, createGraphqlHandler } from './http/graphql-handler.js';
 import { createSseHandler } from './http/sse-handler.js';
 import { StaticFiles, wantsHtml } from './http/static-files.js';
@@ -78,9 +81,15 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const metrics = createMetrics();
   if (database.poolStats) metrics.observePool(database.poolStats);
   const CHANGES_CHANNEL = 'imagestreams_changes';
-  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), metrics });
+  const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), readWatermark: () => database.watermark(), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
+  // Complete from the feed's position on: answers are only cached from now, so older rows do not matter.
+  const changeIndex = new ChangeIndex();
+  changeIndex.position = services.watch.follow(changeIndex);
+  const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE
+    ? new ResponseCache(changeIndex, config.IMAGESTREAMS_RESPONSE_CACHE_MB * 2 ** 20, { hit: () => metrics.responseCache.inc({ result: 'hit' }), miss: () => metrics.responseCache.inc({ result: 'miss' }) })
+    : undefined;
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();
@@ -101,16 +110,21 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   });
   await apollo.start();
 
-  const contextFor = async (authorization: string | undefined, requestId: string): Promise<RequestContext> => {
+  const contextFor = async (authorization: string | undefined, requestId: string, authenticated?: Identity): Promise<RequestContext> => {
     try {
-      const caller = await services.auth.authenticate(authorization);
+      const caller = authenticated ?? (await services.auth.authenticate(authorization));
       return { caller, requestId, services, log, loaders: createLoaders(services, caller) };
     } catch (e) {
       if (e instanceof DomainError) throw contextError(e);
       throw e;
     }
   };
-  const graphqlHttp = createGraphqlHandler(apollo, (req) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID())));
+  const cachedOperations = responseCache
+    ? new CachedOperations(schema, responseCache, (header, watermark) => services.auth.authenticate(header, watermark), () => services.freshness.current(), (operationName, seconds) =>
+        metrics.observeOperation(operationName, 'query', seconds),
+      )
+    : undefined;
+  const graphqlHttp = createGraphqlHandler(apollo, (req, caller) => contextFor(req.headers.authorization, String(req.headers['x-request-id'] ?? randomUUID()), caller), cachedOperations);
   const sse = createSseHandler(
     schema,
     async (req, res) => {
@@ -151,7 +165,7 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
     return prefixed && [`${prefixed[0]}*`, prefixed[1]];
   };
 
-  const rest = createRestHandler(services, log);
+  const rest = createRestHandler(services, log, responseCache);
 
   const ready = async (): Promise<boolean> => {
     if (!migrated) return false;

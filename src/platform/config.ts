@@ -64,6 +64,10 @@ const configSchema = z.object({
   IMAGESTREAMS_DEFAULT_IMPORT_MODE: z.enum(['Legacy', 'PreserveOriginal']).default('Legacy'),
   IMAGESTREAMS_ALLOWED_REGISTRIES: allowList,
   IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES: flag('false'),
+  /** Answer stream reads from memory while the change log says they are current (README, "Performance"). */
+  IMAGESTREAMS_RESPONSE_CACHE: flag('true'),
+  /** Memory for cached answers (keys and bodies), in MiB. */
+  IMAGESTREAMS_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(65_536).default(256),
   IMAGESTREAMS_WS_REVALIDATE_SECONDS: z.coerce.number().positive().max(3600).default(30),
   /** How long the change log keeps events for resuming watches (milliseconds once parsed). */
   IMAGESTREAMS_WATCH_RETENTION: duration('1h', 1_000),
@@ -86,6 +90,16 @@ const configSchema = z.object({
   IMAGESTREAMS_BACKGROUND_IMPORTS: flag('true'),
   IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL: duration('15m', 100),
   IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  /** How long a replica holds a background import job; a crashed holder's jobs run elsewhere once it runs out. */
+  IMAGESTREAMS_IMPORT_LEASE: duration('5m', 1_000),
+  /** One registry request, retries, back-offs and body included. */
+  IMAGESTREAMS_REGISTRY_REQUEST_TIMEOUT: duration('60s', 10),
+  /** Connecting, waiting for response headers, and the longest silence inside a body (connecting: at most 10s). */
+  IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT: duration('30s', 10),
+  /** Retries of a registry request after a reset connection, a 5xx or a 429 (the reference: 2). */
+  IMAGESTREAMS_REGISTRY_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** First back-off before a retry (doubles each time, at most 5x this; a 429's Retry-After is honoured up to that). */
+  IMAGESTREAMS_REGISTRY_RETRY_DELAY: duration('1s', 1),
   // Never logged: the key that seals pull secrets at rest (base64 of 32 bytes).
   IMAGESTREAMS_SECRET_KEY: z
     .string()

@@ -29,6 +29,10 @@ export interface Metrics {
   httpRequestDuration: Histogram<'route' | 'method' | 'status'>;
   /** Seconds per GraphQL operation over HTTP, by operation name and type. */
   graphqlOperationDuration: Histogram<'operation' | 'type'>;
+  /** Times one GraphQL operation (the name label bounded by operationLabeler). */
+  observeOperation(operationName: string | null | undefined, type: string, seconds: number): void;
+  /** Stream reads answered from the response cache (hit) or by the executor although cacheable (miss). */
+  responseCache: Counter<'result'>;
   /** GraphQL errors sent to clients, by `extensions.code`. */
   graphqlErrors: Counter<'code'>;
   /** WebSocket connections open on /graphql (authenticated or not yet). */
@@ -69,6 +73,15 @@ export function createMetrics(): Metrics {
     help: 'GraphQL operation duration in seconds by operation name and type (query, mutation).',
     labelNames: ['operation', 'type'] as const,
     buckets: DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const label = operationLabeler();
+  const observeOperation = (operationName: string | null | undefined, type: string, seconds: number) =>
+    graphqlOperationDuration.observe({ operation: label(operationName), type }, seconds);
+  const responseCache = new Counter({
+    name: 'imagestreams_graphql_response_cache_total',
+    help: 'Cacheable GraphQL stream reads by result: hit (answered from memory) or miss (executed).',
+    labelNames: ['result'] as const,
     registers: [registry],
   });
   const graphqlErrors = new Counter({
@@ -158,6 +171,8 @@ export function createMetrics(): Metrics {
     registry,
     httpRequestDuration,
     graphqlOperationDuration,
+    observeOperation,
+    responseCache,
     graphqlErrors,
     websocketConnections,
     importedImages,

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './database/connect.js';
 import type { Logger } from './logger.js';
+import { Freshness, readWatermark, type Watermark } from './freshness.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { AuthStore } from '../modules/auth/auth.store.js';
 import { ImageStreamService } from '../modules/image-stream/image-stream.service.js';
@@ -27,6 +28,8 @@ import type { Metrics } from './metrics.js';
 
 /** The service layer, built once per process and shared by every edge (GraphQL, REST, WebSocket). */
 export interface Services {
+  /** How current the database is; caches answer only when caught up with it. */
+  freshness: Freshness;
   auth: AuthService;
   imageStreams: ImageStreamService;
   images: ImageService;
@@ -45,12 +48,15 @@ export interface Services {
 export interface ServiceOptions {
   /** Publishes "new change-log rows exist" to other replicas (NOTIFY); none on PGlite. */
   publishChanges?: () => Promise<void>;
+  /** Reads the freshness watermark (the database handle's prepared statement); through Drizzle when absent. */
+  readWatermark?: () => Promise<Watermark>;
   /** Import and registry-request metrics; none for the CLI's one-off services. */
   metrics?: Pick<Metrics, 'observeRegistryRequest' | 'importedImages'>;
 }
 
 export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions = {}): Services {
-  const auth = new AuthService(new AuthStore(db), log);
+  const freshness = new Freshness(opts.readWatermark ?? (() => readWatermark(db)));
+  const auth = new AuthService(new AuthStore(db), log, freshness);
   const changes = new ChangeSignal(opts.publishChanges);
   const streamStore = new ImageStreamStore(db, changes);
   const imageStore = new ImageStore(db);
@@ -82,6 +88,13 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
   const pullSecrets = new PullSecretService(new PullSecretStore(db), streamStore, auth, new SecretCipher(loadSecretKey(config, log)));
   const registry = new RegistryClient({
     guard: new FetchGuard({ allowedRegistries: config.IMAGESTREAMS_ALLOWED_REGISTRIES, allowPrivate: config.IMAGESTREAMS_ALLOW_PRIVATE_REGISTRIES }),
+    timeouts: {
+      connectMs: Math.min(10_000, config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT),
+      headersMs: config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT,
+      bodyMs: config.IMAGESTREAMS_REGISTRY_RESPONSE_TIMEOUT,
+      requestMs: config.IMAGESTREAMS_REGISTRY_REQUEST_TIMEOUT,
+    },
+    retry: { retries: config.IMAGESTREAMS_REGISTRY_RETRIES, baseDelayMs: config.IMAGESTREAMS_REGISTRY_RETRY_DELAY, maxDelayMs: 5 * config.IMAGESTREAMS_REGISTRY_RETRY_DELAY },
     ...(opts.metrics ? { onRequest: opts.metrics.observeRegistryRequest } : {}),
   });
   const imports = new ImportService(auth, imageStreams, streamStore, images, imageStore, registry, {
@@ -94,6 +107,7 @@ export function createServices(db: Database, config: Config, log: Logger, opts: 
     scheduledIntervalSeconds: config.IMAGESTREAMS_SCHEDULED_IMPORT_INTERVAL / 1000,
     scheduledPerMinute: config.IMAGESTREAMS_SCHEDULED_IMPORTS_PER_MINUTE,
     concurrency: 5,
+    leaseSeconds: config.IMAGESTREAMS_IMPORT_LEASE / 1000,
   }, log);
-  return { auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
+  return { freshness, auth, imageStreams, images, mappings, imageStreamTags, prune, watch, changes, imports, pullSecrets, importWorker };
 }

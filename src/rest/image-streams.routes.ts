@@ -105,9 +105,18 @@ const ns = (ctx: RestContext) => ctx.param('namespace');
 const name = (ctx: RestContext) => ctx.param('name');
 const ITEM = '{g}/namespaces/{namespace}/imagestreams/{name}';
 
+/**
+ * Reads the response cache may answer: plain gets and first pages of lists.
+ * Not watches, continued lists (their token may expire while the data does
+ * not change) or reads at a given resourceVersion.
+ */
+const plainRead = (url: URL) => !['watch', 'continue', 'resourceVersion', 'resourceVersionMatch'].some((p) => url.searchParams.has(p));
+const cacheStream = (params: Record<string, string>, url: URL) => (plainRead(url) ? [{ stream: `${params.namespace}/${params.name}` }] : undefined);
+const cacheList = (params: Record<string, string>, url: URL) => (plainRead(url) ? [params.namespace === undefined ? ('all' as const) : { namespace: params.namespace }] : undefined);
+
 export const imageStreamRoutes: RouteDef[] = [
-  { method: 'GET', path: '{g}/imagestreams', handle: list },
-  { method: 'GET', path: '{g}/namespaces/{namespace}/imagestreams', handle: list },
+  { method: 'GET', path: '{g}/imagestreams', handle: list, cacheAs: cacheList },
+  { method: 'GET', path: '{g}/namespaces/{namespace}/imagestreams', handle: list, cacheAs: cacheList },
   {
     method: 'POST',
     path: '{g}/namespaces/{namespace}/imagestreams',
@@ -132,6 +141,7 @@ export const imageStreamRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: ITEM,
+    cacheAs: cacheStream,
     handle: async (ctx) =>
       booleanParam(ctx, 'watch')
         ? imageStreamWatch(ctx, { namespace: ns(ctx), name: name(ctx) })
@@ -166,7 +176,7 @@ export const imageStreamRoutes: RouteDef[] = [
       };
     },
   },
-  { method: 'GET', path: `${ITEM}/status`, handle: async (ctx) => objectReply(ctx, await ctx.services.imageStreams.getOrThrow(ctx.caller, ns(ctx), name(ctx))) },
+  { method: 'GET', path: `${ITEM}/status`, cacheAs: cacheStream, handle: async (ctx) => objectReply(ctx, await ctx.services.imageStreams.getOrThrow(ctx.caller, ns(ctx), name(ctx))) },
   {
     method: 'PUT',
     path: `${ITEM}/status`,

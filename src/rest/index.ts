@@ -1,4 +1,5 @@
 import type { Logger } from '../platform/logger.js';
+import type { ResponseCache } from '../platform/response-cache.js';
 import type { Services } from '../platform/services.js';
 import { discoveryRoutes } from './discovery.routes.js';
 import { imageStreamRoutes } from './image-streams.routes.js';
@@ -13,6 +14,6 @@ import { createRouter } from './router.js';
  * The Kubernetes-style REST API (rest-paths.md). Each resource contributes
  * a route table; adding one is a file of routes and a line here.
  */
-export function createRestHandler(services: Services, log: Logger) {
-  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...importRoutes, ...imageStreamTagRoutes, ...imageRoutes], services, log);
+export function createRestHandler(services: Services, log: Logger, cache?: ResponseCache) {
+  return createRouter([...discoveryRoutes, ...openApiRoutes, ...namespaceRoutes, ...imageStreamRoutes, ...importRoutes, ...imageStreamTagRoutes, ...imageRoutes], services, log, cache);
 }

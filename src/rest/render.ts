@@ -40,18 +40,17 @@ export function warningHeader(text: string): string {
   return `299 - ${JSON.stringify(text)}`;
 }
 
-/** The one place a REST response body is written. */
-export function render(res: ServerResponse, reply: Reply, opts: RenderOptions): void {
-  const body = opts.rendering.table && reply.table ? reply.table() : reply.body;
+/** The one place a REST response body is written; answers what it wrote (the response cache keeps it). */
+export function render(res: ServerResponse, reply: Reply, opts: RenderOptions): { contentType: string; body: string } {
+  const value = opts.rendering.table && reply.table ? reply.table() : reply.body;
   res.statusCode = reply.status ?? 200;
   if (opts.warnings?.length) res.setHeader('warning', opts.warnings.map(warningHeader));
-  if (opts.rendering.format === 'yaml') {
-    res.setHeader('content-type', 'application/yaml');
-    res.end(YAML.stringify(body));
-    return;
-  }
-  res.setHeader('content-type', 'application/json');
-  res.end(`${JSON.stringify(body, null, opts.pretty ? 2 : undefined)}\n`);
+  const written = opts.rendering.format === 'yaml'
+    ? { contentType: 'application/yaml', body: YAML.stringify(value) }
+    : { contentType: 'application/json', body: `${JSON.stringify(value, null, opts.pretty ? 2 : undefined)}\n` };
+  res.setHeader('content-type', written.contentType);
+  res.end(written.body);
+  return written;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../modules/auth/identity.js';
+import type { Watermark } from '../platform/freshness.js';
 import type { Logger } from '../platform/logger.js';
+import { rightsKey, type Dependency, type ResponseCache } from '../platform/response-cache.js';
 import type { Services } from '../platform/services.js';
 import { RestContext } from './context.js';
 import { MethodNotAllowedError } from './errors.js';
@@ -20,6 +22,12 @@ export interface RouteDef {
   /** Served without a token (only /version, as the reference's public-info viewer role). */
   public?: boolean;
   handle(ctx: RestContext): Promise<Reply> | Reply;
+  /**
+   * For reads of streams only: what the answer depends on, so the response
+   * cache may keep it (platform/response-cache.ts); undefined for a request
+   * that must always be executed.
+   */
+  cacheAs?(params: Record<string, string>, url: URL): Dependency[] | undefined;
 }
 
 export const IMAGE_GROUP_VERSION = 'image.openshift.io/v1';
@@ -56,13 +64,21 @@ function matchSegments(pattern: string[], actual: string[]): Record<string, stri
   return params;
 }
 
+function sendCached(res: ServerResponse, answer: { contentType: string; body: string }): void {
+  res.statusCode = 200;
+  res.setHeader('content-type', answer.contentType);
+  res.end(answer.body);
+}
+
 /**
  * The REST edge: matches a request against the route table, authenticates,
  * negotiates the representation and renders the reply or the error. Answers
  * false for paths it does not own, so the caller can try other handlers.
  */
-export function createRouter(routes: RouteDef[], services: Services, log: Logger) {
-  const table = compile(routes);
+export function createRouter(routes: RouteDef[], services: Services, log: Logger, cache?: ResponseCache) {
+  // Routes by segment count: a request is matched against the few of its length only.
+  const table = new Map<number, CompiledRoute[]>();
+  for (const r of compile(routes)) table.set(r.segments.length, [...(table.get(r.segments.length) ?? []), r]);
   return async (req: IncomingMessage, res: ServerResponse, url: URL, requestId: string): Promise<boolean> => {
     let segments: string[];
     try {
@@ -70,7 +86,7 @@ export function createRouter(routes: RouteDef[], services: Services, log: Logger
     } catch {
       return false;
     }
-    const candidates = table.flatMap((r) => {
+    const candidates = (table.get(segments.length) ?? []).flatMap((r) => {
       const params = matchSegments(r.segments, segments);
       return params ? [{ route: r, params }] : [];
     });
@@ -82,12 +98,23 @@ export function createRouter(routes: RouteDef[], services: Services, log: Logger
     try {
       rendering = negotiate(req.headers.accept);
       const isPublic = candidates.every((c) => c.route.def.public);
-      const caller = isPublic ? ANONYMOUS : await services.auth.authenticate(req.headers.authorization);
+      const deps = cache && found && !isPublic ? found.route.def.cacheAs?.(found.params, url) : undefined;
+      const watermark = deps ? await services.freshness.current() : undefined;
+      const caller = isPublic ? ANONYMOUS : await services.auth.authenticate(req.headers.authorization, watermark);
       if (!found) throw new MethodNotAllowedError();
+      const key = deps && `rest\u0000${url.pathname}${url.search}\u0000${req.headers.accept ?? ''}\u0000${rightsKey(caller)}`;
+      const hit = key && cache!.get(key, watermark!);
+      if (hit) {
+        sendCached(res, hit);
+        return true;
+      }
       ctx = new RestContext(req, res, url, found.params, found.route.apiVersion, services, rendering, caller);
       const reply = await found.route.def.handle(ctx);
       if (reply.watch) await renderWatch(req, res, reply.watch, { rendering, pretty, warnings: ctx.warnings, log, requestId });
-      else render(res, reply, { rendering, pretty, warnings: ctx.warnings });
+      else {
+        const written = render(res, reply, { rendering, pretty, warnings: ctx.warnings });
+        if (key && res.statusCode === 200 && !ctx.warnings.length) cache!.put(key, written, deps!, watermark as Watermark);
+      }
     } catch (e) {
       renderError(res, e, { rendering, pretty, warnings: ctx?.warnings, log, requestId });
     }

@@ -4,16 +4,11 @@ import { GraphQLClient } from '../support/graphql-client.js';
 import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
 import { RestClient } from '../support/rest-client.js';
 import type { ServerProcess } from '../support/server-process.js';
-import { createStream, historyCounts, map, ResumingWatcher, serveOn, sqlRows, waitFor } from './harness.js';
+import { createStream, historyCounts, map, orphanedEvents, ResumingWatcher, serveOn, sqlRows, storedAndLogged, waitFor } from './harness.js';
 
 const NS = 'crash';
 const STREAMS = ['a', 'b', 'c'];
 const WRITERS = 8;
-
-interface LoggedStream {
-  metadata: { resourceVersion: string; annotations?: Record<string, string> };
-  status?: { tags?: Array<{ tag: string; items?: Array<{ image: string }> }> };
-}
 
 /**
  * Issue 10 §4: the server killed with SIGKILL in the middle of a mapping
@@ -86,21 +81,15 @@ describe('crash under write load', () => {
       expect(lost).toEqual([]);
 
       // The stored stream is exactly what its last change-log row says: no write half applied.
-      const [row] = await sqlRows<{ rv: string; object: LoggedStream }>(pg.url, `select resource_version::text as rv, object from change_log where namespace = $1 and name = $2 order by resource_version desc limit 1`, [NS, stream]);
-      const [stored] = await sqlRows<{ rv: string; annotations: Record<string, string> | null }>(pg.url, `select resource_version::text as rv, annotations from image_streams where namespace = $1 and name = $2`, [NS, stream]);
-      expect(stored.rv).toBe(row.rv);
-      expect(row.object.metadata.resourceVersion).toBe(row.rv);
-      const loggedImages = (row.object.status?.tags ?? []).flatMap((t) => (t.items ?? []).map((e) => `${t.tag}/${e.image}`)).sort();
-      const storedImages = (await sqlRows<{ k: string }>(pg.url, `select e.tag || '/' || e.image as k from tag_events e join image_streams s on s.uid = e.stream_uid where s.namespace = $1 and s.name = $2`, [NS, stream])).map((r) => r.k).sort();
-      expect(storedImages).toEqual(loggedImages);
-      expect(stored.annotations ?? {}).toEqual(row.object.metadata.annotations ?? {});
+      const { stored, logged } = await storedAndLogged(pg.url, NS, stream);
+      expect(stored).toEqual(logged);
 
       // No lost acknowledged patch.
-      const missingPatches = ackedPatches.filter((p) => p.stream === stream && stored.annotations?.[p.key] !== 'x');
+      const missingPatches = ackedPatches.filter((p) => p.stream === stream && stored.annotations[p.key] !== 'x');
       expect(missingPatches).toEqual([]);
     }
     // Every image a history points at was stored with it (the mapping's image and event are one transaction).
-    const orphans = await sqlRows(pg.url, `select e.image from tag_events e left join images i on i.name = e.image where i.name is null`);
+    const orphans = await orphanedEvents(pg.url);
     expect(orphans).toEqual([]);
 
     // The restarted service takes writes again.

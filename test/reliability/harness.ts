@@ -7,8 +7,8 @@ import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { watchOverWebSocket, type OpenWatch, type WatchEventData } from '../support/watch-client.js';
 
 /** The service as a real process on `databaseUrl`, administered by ADMIN_TOKEN. */
-export function serveOn(databaseUrl: string, port?: number): Promise<ServerProcess> {
-  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...(port ? { PORT: String(port) } : {}) });
+export function serveOn(databaseUrl: string, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer({ DATABASE_URL: databaseUrl, IMAGESTREAMS_BOOTSTRAP_TOKEN: ADMIN_TOKEN, IMAGESTREAMS_DATA_DIR: 'memory://', LOG_LEVEL: 'error', ...env, ...(port ? { PORT: String(port) } : {}) });
 }
 
 /** Waits (bounded) until `check` holds; answers how long it took. */
@@ -67,6 +67,43 @@ export async function historyCounts(databaseUrl: string, namespace: string, stre
     [namespace, stream],
   );
   return new Map(rows.map((r) => [r.image, r.n]));
+}
+
+interface LoggedStream {
+  metadata: { resourceVersion: string; annotations?: Record<string, string> };
+  status?: { tags?: Array<{ tag: string; items?: Array<{ image: string }> }> };
+}
+
+/** What a check of "no half-written stream" compares: resourceVersion, every `tag/image` history entry, annotations. */
+export interface StreamSnapshot {
+  resourceVersion: string;
+  events: string[];
+  annotations: Record<string, string>;
+}
+
+/**
+ * A stream as stored (its row and tag_events) and as its last change-log
+ * row says it is. Every change is one transaction, so after any crash the
+ * two are equal.
+ */
+export async function storedAndLogged(databaseUrl: string, namespace: string, name: string): Promise<{ stored: StreamSnapshot; logged: StreamSnapshot }> {
+  const [row] = await sqlRows<{ rv: string; object: LoggedStream }>(databaseUrl, `select resource_version::text as rv, object from change_log where namespace = $1 and name = $2 order by resource_version desc limit 1`, [namespace, name]);
+  const [stored] = await sqlRows<{ rv: string; annotations: Record<string, string> | null }>(databaseUrl, `select resource_version::text as rv, annotations from image_streams where namespace = $1 and name = $2`, [namespace, name]);
+  const events = await sqlRows<{ k: string }>(databaseUrl, `select e.tag || '/' || e.image as k from tag_events e join image_streams s on s.uid = e.stream_uid where s.namespace = $1 and s.name = $2`, [namespace, name]);
+  return {
+    stored: { resourceVersion: stored.rv, events: events.map((r) => r.k).sort(), annotations: stored.annotations ?? {} },
+    logged: {
+      // The object's own resourceVersion must be the row's: checked by comparing both with the stored one.
+      resourceVersion: row.object.metadata.resourceVersion === row.rv ? row.rv : `${row.rv} (object says ${row.object.metadata.resourceVersion})`,
+      events: (row.object.status?.tags ?? []).flatMap((t) => (t.items ?? []).map((e) => `${t.tag}/${e.image}`)).sort(),
+      annotations: row.object.metadata.annotations ?? {},
+    },
+  };
+}
+
+/** Images that a tag history points at but that were never stored (an image and its event are one transaction). */
+export function orphanedEvents(databaseUrl: string): Promise<Array<{ image: string }>> {
+  return sqlRows(databaseUrl, `select e.image from tag_events e left join images i on i.name = e.image where i.name is null`);
 }
 
 /**

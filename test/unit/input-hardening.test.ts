@@ -25,6 +25,13 @@ describe('input hardening', () => {
     expect(causes.causes.map((c) => c.field)).toEqual(['status.tags[a].items[0].created', 'status.tags[a].conditions[0].lastTransitionTime']);
   });
 
+  it('refuses status tags that are not tag names, and history images longer than 253 characters', () => {
+    const causes = new CauseList();
+    const item = { created: '2024-05-01T10:00:00Z', dockerImageReference: 'quay.io/a/b@sha256:' + 'c'.repeat(64), image: 'sha256:' + 'c'.repeat(64), generation: 1 };
+    validateStatusTags([{ tag: 'x'.repeat(3000), items: [item] }, { tag: 'ok', items: [{ ...item, image: 'i'.repeat(254) }] }, { tag: 'v1.0_rc-1', items: [item] }], causes);
+    expect(causes.causes.map((c) => c.field)).toEqual(['status.tags.tag', 'status.tags[ok].items[0].image']);
+  });
+
   it('refuses an image name longer than 253 characters', () => {
     const causes = new CauseList();
     validateImage(prepareImage({ metadata: { name: 'x'.repeat(254) }, dockerImageReference: 'a/b@sha256:' + 'c'.repeat(64) }, '2024-01-01T00:00:00Z'), causes);

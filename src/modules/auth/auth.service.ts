@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { CauseList, ForbiddenError, InvalidError, UnauthenticatedError, qualified } from '../../platform/errors.js';
+import type { Freshness, Watermark } from '../../platform/freshness.js';
 import type { Logger } from '../../platform/logger.js';
 import { validateNamespace } from '../../platform/namespace.rules.js';
 import { AuthStore, type BindingRow, type TokenRow } from './auth.store.js';
+import { IdentityCache } from './identity-cache.js';
 import { BOOTSTRAP_ADMIN_USER, CLUSTER_ADMIN_GROUP, type Identity } from './identity.js';
 import { allows, isClusterAdmin, isNamespaceRole, namespacesAllowing, NAMESPACE_ROLES, type NamespaceGrant, type Verb } from './roles.rules.js';
 import { bearerToken, generateToken, hashToken, tokenProblems } from './token.rules.js';
@@ -35,8 +37,9 @@ interface AuthEvents {
 
 export class AuthService {
   private readonly events = new EventEmitter<AuthEvents>();
+  private readonly identities = new IdentityCache();
 
-  constructor(private readonly store: AuthStore, private readonly log: Logger) {
+  constructor(private readonly store: AuthStore, private readonly log: Logger, private readonly freshness: Freshness) {
     // Every open WebSocket may listen: no leak warning for many of them.
     this.events.setMaxListeners(0);
   }
@@ -45,13 +48,22 @@ export class AuthService {
 
   /**
    * Resolves an `Authorization` header to an identity with its namespace
-   * grants, or throws UNAUTHENTICATED. Nothing is cached across calls: a
-   * revoked token or role is refused on the very next request.
+   * grants, or throws UNAUTHENTICATED. Identities are cached per auth epoch
+   * (identity-cache.ts), and the epoch is read after the request arrived
+   * (`watermark`, or a fresh one): a revoked token or role is refused on the
+   * very next request, on every replica.
    */
-  async authenticate(header: string | undefined | null): Promise<Identity> {
+  async authenticate(header: string | undefined | null, watermark?: Watermark): Promise<Identity> {
     const token = bearerToken(header);
     if (!token) throw new UnauthenticatedError();
-    return this.identityOf(await this.store.findByHash(hashToken(token)));
+    const { authEpoch } = watermark ?? (await this.freshness.current());
+    const hash = hashToken(token);
+    const cached = this.identities.get(hash, authEpoch);
+    if (cached) return cached;
+    const row = await this.store.findByHash(hash);
+    const identity = await this.identityOf(row);
+    this.identities.set(hash, authEpoch, identity, row!.expiresAt);
+    return identity;
   }
 
   /** Re-checks a token by id (open WebSockets do this periodically); throws UNAUTHENTICATED when it no longer holds. */

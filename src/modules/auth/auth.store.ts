@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/database/connect.js';
+import { bumpAuthEpoch } from '../../platform/freshness.js';
 import { apiTokens, roleBindings } from '../../platform/database/schema.js';
 import type { NamespaceGrant, NamespaceRole } from './roles.rules.js';
 
@@ -45,12 +46,15 @@ export class AuthStore {
 
   /** Marks a live token revoked; answers its id, or undefined when there was no live token with that hash. */
   async revokeByHash(tokenHash: string): Promise<string | undefined> {
-    const rows = await this.db
-      .update(apiTokens)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id });
-    return rows[0]?.id;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx
+        .update(apiTokens)
+        .set({ revokedAt: new Date() })
+        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
+        .returning({ id: apiTokens.id });
+      if (rows.length) await bumpAuthEpoch(tx);
+      return rows[0]?.id;
+    });
   }
 
   /**
@@ -81,17 +85,23 @@ export class AuthStore {
 
   /** True when the binding was created, false when it already existed. */
   async insertBinding(b: BindingRow): Promise<boolean> {
-    const rows = await this.db.insert(roleBindings).values({ id: randomUUID(), ...b }).onConflictDoNothing().returning({ id: roleBindings.id });
-    return rows.length > 0;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.insert(roleBindings).values({ id: randomUUID(), ...b }).onConflictDoNothing().returning({ id: roleBindings.id });
+      if (rows.length) await bumpAuthEpoch(tx);
+      return rows.length > 0;
+    });
   }
 
   /** True when a binding was removed. */
   async deleteBinding(b: BindingRow): Promise<boolean> {
-    const rows = await this.db
-      .delete(roleBindings)
-      .where(and(eq(roleBindings.namespace, b.namespace), eq(roleBindings.role, b.role), eq(roleBindings.subjectKind, b.subjectKind), eq(roleBindings.subjectName, b.subjectName)))
-      .returning({ id: roleBindings.id });
-    return rows.length > 0;
+    return this.db.transaction(async (tx) => {
+      const rows = await tx
+        .delete(roleBindings)
+        .where(and(eq(roleBindings.namespace, b.namespace), eq(roleBindings.role, b.role), eq(roleBindings.subjectKind, b.subjectKind), eq(roleBindings.subjectName, b.subjectName)))
+        .returning({ id: roleBindings.id });
+      if (rows.length) await bumpAuthEpoch(tx);
+      return rows.length > 0;
+    });
   }
 
   async bindingsIn(namespace: string): Promise<BindingRow[]> {

@@ -117,10 +117,12 @@ function validateLabelMaps(labels: StringMap | undefined, annotations: StringMap
 }
 
 const TAG_NAME = /^[\w][\w.-]{0,127}$/;
+const TAG_NAME_PROBLEM = 'a tag must match "[\\w][\\w.-]{0,127}"';
+const MAX_IMAGE_NAME_LENGTH = 253;
 
 export function validateTagReference(tag: TagReference, field: string, causes: CauseList): void {
   if (!tag.name) causes.required(`${field}.name`);
-  else if (!TAG_NAME.test(tag.name)) causes.invalid(`${field}.name`, tag.name, 'a tag must match "[\\w][\\w.-]{0,127}"');
+  else if (!TAG_NAME.test(tag.name)) causes.invalid(`${field}.name`, tag.name, TAG_NAME_PROBLEM);
   const from = tag.from;
   if (from) {
     if (!from.name) causes.required(`${field}.from.name`);
@@ -256,8 +258,12 @@ export function normaliseStatusTags(
 
 export function validateStatusTags(tags: NamedTagEventList[], causes: CauseList): void {
   for (const t of tags) {
+    // A tag is part of the history's key: a name of thousands of characters overflowed its index (INTERNAL).
     if (!t.tag) causes.required('status.tags.tag');
+    else if (!TAG_NAME.test(t.tag)) causes.invalid('status.tags.tag', t.tag, TAG_NAME_PROBLEM);
     (t.items ?? []).forEach((item, i) => {
+      // Histories are indexed by image too: an image name is at most 253 characters, as Image names are.
+      if (item.image && item.image.length > MAX_IMAGE_NAME_LENGTH) causes.invalid(`status.tags[${t.tag}].items[${i}].image`, item.image, `must be no more than ${MAX_IMAGE_NAME_LENGTH} characters`);
       const field = `status.tags[${t.tag}].items[${i}].dockerImageReference`;
       if (!item.dockerImageReference) causes.required(field);
       else {

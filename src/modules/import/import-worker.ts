@@ -16,10 +16,11 @@ export interface ImportWorkerConfig {
   scheduledPerMinute: number;
   /** Jobs run at once by this replica (the reference's controller runs 5 workers). */
   concurrency: number;
+  /** How long a claimed job is held: longer than any import the client's timeouts allow; a crashed holder's jobs wait this long. */
+  leaseSeconds?: number;
 }
 
-/** A lease outlives any import the client's timeouts allow. */
-const LEASE_SECONDS = 300;
+const DEFAULT_LEASE_SECONDS = 300;
 /** Change-log entries read again on every scan (commit order differs from resourceVersion order). */
 const SCAN_OVERLAP_SECONDS = 30;
 const RETRY_SECONDS = 5;
@@ -72,7 +73,7 @@ export class ImportWorker {
     await this.jobs.scan(SCAN_OVERLAP_SECONDS, (tx, changes) => this.enqueue(tx, changes));
     for (;;) {
       if (this.stopped) return;
-      const claimed = await this.jobs.claim(this.config.concurrency, LEASE_SECONDS);
+      const claimed = await this.jobs.claim(this.config.concurrency, this.config.leaseSeconds ?? DEFAULT_LEASE_SECONDS);
       if (claimed.length === 0) return;
       await Promise.all(claimed.map((job) => this.run(job)));
     }

@@ -7,7 +7,7 @@ import type { ImageStreamService } from '../image-stream/image-stream.service.js
 import type { StreamFilter } from '../image-stream/image-stream.store.js';
 import { parseFieldSelector } from '../image-stream/field-selector.rules.js';
 import { parseLabelSelector, SelectorError } from '../image-stream/label-selector.rules.js';
-import { ChangeFeed } from './change-feed.js';
+import { ChangeFeed, type FeedSubscriber } from './change-feed.js';
 import { groupKey, WatchGroup } from './watch-group.js';
 import { WatchSubscription, type WatchSink } from './watch-subscription.js';
 import { bookmarkEvent, classifyForWatch, parseResumeVersion, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
@@ -76,6 +76,14 @@ export class WatchService {
     private readonly config: WatchConfig,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * Hands every change-log row this process reads to `sub` (caches kept
+   * current by the log); answers the version it will be fed after.
+   */
+  follow(sub: FeedSubscriber): number {
+    return this.feed.register(sub);
+  }
 
   async start(listen: (onSignal: () => void) => Promise<() => Promise<void>>): Promise<void> {
     await this.feed.start(listen);

@@ -3,6 +3,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { PoolStats } from '../metrics.js';
 import * as schema from './schema.js';
 import { StatementCounter } from './statement-counter.js';
+import { toWatermark, WATERMARK_SQL, type Watermark, type WatermarkRow } from './watermark.js';
 
 export type Schema = typeof schema;
 /** The common face of both drivers: everything above this line is driver-agnostic. */
@@ -16,6 +17,12 @@ export interface DatabaseHandle {
   /** Applies drizzle/ migrations under a lock; see migrate.ts. */
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * The freshness watermark (platform/freshness.ts), read on the hot path of
+   * every request batch: a named prepared statement straight on the driver,
+   * counted like every other statement.
+   */
+  watermark(): Promise<Watermark>;
   close(): Promise<void>;
   /** Connection pool figures for metrics; absent on PGlite, which has one in-process connection. */
   poolStats?: () => PoolStats;
@@ -62,6 +69,10 @@ async function connectPostgres(url: string, opts: DatabaseOptions): Promise<Data
     kind: 'postgres',
     migrate: () => migratePostgresWithLock(pool, opts.migrationsFolder),
     ping: async () => void (await pool.query('select 1')),
+    watermark: async () => {
+      statements.logQuery();
+      return toWatermark((await pool.query<WatermarkRow>({ name: 'imagestreams_watermark', text: WATERMARK_SQL })).rows[0]);
+    },
     close: () => pool.end(),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     notify: async (channel) => void (await pool.query('select pg_notify($1, $2)', [channel, ''])),
@@ -133,6 +144,10 @@ async function connectPglite(dataDir: string, opts: DatabaseOptions): Promise<Da
     kind: 'pglite',
     migrate: () => migratePglite(liteDb, opts.migrationsFolder),
     ping: async () => void (await client.query('select 1')),
+    watermark: async () => {
+      statements.logQuery();
+      return toWatermark((await client.query<WatermarkRow>(WATERMARK_SQL)).rows[0]);
+    },
     close: () => client.close(),
     notify: async () => undefined,
     listen: async () => async () => undefined,

@@ -291,3 +291,15 @@ export const importScanner = pgTable('import_scanner', {
   id: integer('id').primaryKey(),
   recordedAfter: ts('recorded_after').notNull(),
 });
+
+/**
+ * One row whose counter every change to tokens or role bindings bumps in
+ * its own transaction. Each replica reads it with the change log's newest
+ * version before serving a request (platform/freshness.ts), so cached
+ * identities are dropped on every replica at the first request after a
+ * revocation commits. No seed row: the first bump inserts it.
+ */
+export const authEpoch = pgTable('auth_epoch', {
+  id: integer('id').primaryKey(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+});

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { operationLabeler, type Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics.js';
 
 /**
  * Times every GraphQL operation Apollo executes (HTTP queries and mutations;
@@ -9,7 +9,6 @@ import { operationLabeler, type Metrics } from '../metrics.js';
  * `extensions.code`: `willSendResponse` sees the errors after formatError.
  */
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
-  const label = operationLabeler();
   const countCodes = (errors: ReadonlyArray<{ extensions?: Record<string, unknown> }> | undefined) => {
     for (const e of errors ?? []) metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'UNKNOWN') });
   };
@@ -19,10 +18,10 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin {
       countCodes([error instanceof GraphQLError ? error : { extensions: { code: 'INTERNAL' } }]);
     },
     async requestDidStart() {
-      const end = metrics.graphqlOperationDuration.startTimer();
+      const started = performance.now();
       return {
         async willSendResponse({ operationName, request, operation, response }) {
-          end({ operation: label(operationName ?? request.operationName), type: operation?.operation ?? 'unknown' });
+          metrics.observeOperation(operationName ?? request.operationName, operation?.operation ?? 'unknown', (performance.now() - started) / 1000);
           if (response.body.kind === 'single') countCodes(response.body.singleResult.errors);
           else countCodes(response.body.initialResult.errors);
         },

@@ -14,6 +14,7 @@ import { queryLimitsSuite } from './query-limits.suite.js';
 import { websocketAuthSuite } from './websocket-auth.suite.js';
 import { metricsSuite } from './metrics.suite.js';
 import { watchSuite } from './watch.suite.js';
+import { responseCacheSuite } from './response-cache.suite.js';
 
 /** Every behavioural suite; each driver file runs all of them against its own service. */
 export function runAllSuites(ctx: SuiteContext): void {
@@ -29,6 +30,7 @@ export function runAllSuites(ctx: SuiteContext): void {
   queryLimitsSuite(ctx);
   websocketAuthSuite(ctx);
   metricsSuite(ctx);
+  responseCacheSuite(ctx);
   watchSuite(ctx);
   restWatchSuite(ctx);
   // Last: pruning is cluster-wide.
