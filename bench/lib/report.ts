@@ -6,14 +6,15 @@ const FILE = new URL('../../BENCHMARKS.md', import.meta.url);
 /**
  * Each scenario owns one section of BENCHMARKS.md (between markers), so
  * scenarios can be run alone without erasing the others' last results.
+ * `file` elsewhere than BENCHMARKS.md is for smoke runs.
  */
-export function writeSection(scenario: string, command: string, lines: string[]): void {
+export function writeSection(scenario: string, command: string, lines: string[], file: string | URL = FILE): void {
   const start = `<!-- ${scenario}:start -->`;
   const end = `<!-- ${scenario}:end -->`;
   const section = [start, `## ${scenario}`, '', `Run ${new Date().toISOString()} on ${machineDescription()}.`, `Reproduce: \`${command}\``, '', ...lines, end].join('\n');
-  let doc = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is the last run of its scenario.\n';
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is the last run of its scenario.\n';
   const re = new RegExp(`${start}[\\s\\S]*?${end}`);
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(FILE, doc);
+  writeFileSync(file, doc);
   console.log(section);
 }

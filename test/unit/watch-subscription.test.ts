@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { WatchSubscription, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
-import { classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow } from '../../src/modules/watch/watch.rules.js';
+import { ChangeFeed, DISPATCH_SLICE } from '../../src/modules/watch/change-feed.js';
+import { WatchGroup } from '../../src/modules/watch/watch-group.js';
+import type { WatchStore } from '../../src/modules/watch/watch.store.js';
+import type { Logger } from '../../src/platform/logger.js';
+import { WatchSubscription, type WatchSink, type WatchSubscriptionOptions } from '../../src/modules/watch/watch-subscription.js';
+import { bookmarkEvent, classifyForWatch, matchesWatch, parseResumeVersion, type ChangeRow, type WatchEvent } from '../../src/modules/watch/watch.rules.js';
 import { ConfigError, loadConfig, parseDuration } from '../../src/platform/config.js';
 import { BadRequestError } from '../../src/platform/errors.js';
 
@@ -151,6 +155,174 @@ describe('WatchSubscription', () => {
     sub.offer(row(1));
     sub.complete();
     expect(await drain(sub, 5)).toEqual(['MODIFIED:1']);
+  });
+});
+
+/** A transport that writes at once; `pending` is what the "network" has not taken yet. */
+class FakeSink implements WatchSink {
+  sent: WatchEvent[] = [];
+  pending = 0;
+  onDrain?: () => void;
+  gate?: Promise<void>;
+  send(event: WatchEvent): void {
+    this.sent.push(event);
+    this.pending++;
+  }
+  settled(): Promise<void> {
+    return this.gate ?? Promise.resolve();
+  }
+  drain(): void {
+    this.pending = 0;
+    this.onDrain?.();
+  }
+  get summary(): string[] {
+    return this.sent.map((e) => `${e.type}:${e.resourceVersion}`);
+  }
+}
+
+describe('WatchSubscription with a sink (graphql-ws writes events itself)', () => {
+  it('hands initial, replayed, held and live events to the sink in order, each version once, and the iterator only ends', async () => {
+    const sink = new FakeSink();
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    const ended = sub.next();
+    sub.seed([{ type: 'ADDED', object: {}, resourceVersion: '1' }], 1, { markEnd: true });
+    sub.offer(row(3)); // held while starting
+    sub.replay(row(2));
+    sub.replay(row(3));
+    sub.goLive();
+    sub.offer(row(3));
+    sub.offer(row(4));
+    expect(sink.summary).toEqual(['ADDED:1', 'BOOKMARK:1', 'MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4']);
+    sub.complete();
+    expect(await ended).toEqual({ value: undefined, done: true });
+  });
+
+  it('closes a consumer whose sink holds the buffer limit of live events', () => {
+    const sink = new FakeSink();
+    const { sub, log } = subscription({ bufferLimit: 3, sink });
+    sub.seed([], 0);
+    sub.goLive();
+    for (let rv = 1; rv <= 3; rv++) sub.offer(row(rv));
+    sink.drain();
+    for (let rv = 4; rv <= 10; rv++) sub.offer(row(rv));
+    expect(sink.summary).toEqual(['MODIFIED:1', 'MODIFIED:2', 'MODIFIED:3', 'MODIFIED:4', 'MODIFIED:5', 'MODIFIED:6']);
+    expect(log.slow).toEqual([3]);
+    expect(sub.isEnded).toBe(true);
+  });
+
+  it('lets the replay go on once the sink drained', async () => {
+    const sink = new FakeSink();
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    sub.seed([], 0);
+    for (let rv = 1; rv <= 5; rv++) sub.replay(row(rv));
+    let room = false;
+    const waiting = sub.whenBelow(2).then(() => (room = true));
+    await Promise.resolve();
+    expect(room).toBe(false);
+    sink.drain();
+    await waiting;
+    expect(room).toBe(true);
+    await sub.return();
+  });
+
+  it('sends the error of a failed subscription through the iterator only after the sink has written everything', async () => {
+    const sink = new FakeSink();
+    let open!: () => void;
+    sink.gate = new Promise((resolve) => (open = resolve));
+    const { sub } = subscription({ bufferLimit: 10, sink });
+    sub.seed([], 0);
+    sub.goLive();
+    sub.offer(row(1));
+    const err = new Error('revoked');
+    sub.fail(err);
+    let last: IteratorResult<WatchEvent> | undefined;
+    const next = sub.next().then((r) => (last = r));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(last).toBeUndefined();
+    open();
+    await next;
+    expect(last?.value?.error).toBe(err);
+    expect(sink.summary).toEqual(['MODIFIED:1']);
+    expect(await sub.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('bookmarks from the shared ticker at the feed position once live, not while starting', () => {
+    const sink = new FakeSink();
+    let feed = 7;
+    const { sub } = subscription({ bufferLimit: 10, sink, feedPosition: () => feed });
+    const shared = new Map<number, WatchEvent>();
+    const tick = () => sub.bookmarkTick((rv) => shared.get(rv) ?? shared.set(rv, bookmarkEvent(rv)).get(rv)!);
+    sub.seed([], 5);
+    tick();
+    expect(sink.sent).toEqual([]);
+    sub.goLive();
+    tick();
+    feed = 9; // rows 8 and 9 were filtered out for the whole group
+    tick();
+    expect(sink.summary).toEqual(['BOOKMARK:7', 'BOOKMARK:9']);
+    expect(sink.sent[0]).toBe(shared.get(7));
+  });
+
+  it('a group classifies a row once and hands every visible member the same event object', () => {
+    const filter = { resource: 'imagestreams', namespace: 'ns', labels: [] };
+    const group = new WatchGroup('k', filter);
+    const sinks = [new FakeSink(), new FakeSink(), new FakeSink()];
+    const subs = sinks.map((sink, i) => {
+      const { sub } = subscription({ bufferLimit: 10, sink, visible: () => i !== 2 });
+      sub.seed([], 0);
+      sub.goLive();
+      group.members.add(sub);
+      return sub;
+    });
+    group.offer(row(1));
+    group.offer(row(2, 's', undefined, 'elsewhere'));
+    expect(sinks.map((s) => s.summary)).toEqual([['MODIFIED:1'], ['MODIFIED:1'], []]);
+    expect(sinks[0].sent[0]).toBe(sinks[1].sent[0]);
+    subs.forEach((s) => void s.return());
+  });
+});
+
+describe('ChangeFeed', () => {
+  it('hands a large group each row in slices, letting other work run between them, every member in order', async () => {
+    const log: ChangeRow[] = [row(1), row(2), row(3)];
+    const store = { latest: async () => 0, readAfter: async (after: number, limit: number) => log.filter((r) => r.resourceVersion > after).slice(0, limit) } as unknown as WatchStore;
+    const feed = new ChangeFeed(store, { warn: () => undefined } as unknown as Logger, { pollIntervalMs: 60_000 });
+    await feed.start(async () => async () => undefined);
+    const group = new WatchGroup('k', { resource: 'imagestreams', labels: [] });
+    feed.register(group);
+    const sinks = Array.from({ length: DISPATCH_SLICE * 2 + 1 }, () => new FakeSink());
+    for (const sink of sinks) {
+      const { sub } = subscription({ bufferLimit: 10, sink, visible: () => true, feedPosition: () => feed.position });
+      sub.seed([], 0);
+      sub.goLive();
+      group.members.add(sub);
+    }
+    let otherWork = 0;
+    const positionsSeen: number[] = [];
+    // Other work of the process, while the dispatch is unfinished; a subscriber registering meanwhile is fed after the version it is told.
+    const late: number[] = [];
+    let lateFrom: number | undefined;
+    const tick = setInterval(() => {
+      if (sinks.every((s) => s.sent.length === 3)) return;
+      otherWork++;
+      positionsSeen.push(feed.position);
+      lateFrom ??= feed.register({ offer: (r) => void late.push(r.resourceVersion) });
+    }, 0);
+    feed.poke();
+    await new Promise<void>((resolve) => {
+      const check = () => (sinks.every((s) => s.sent.length === 3) ? resolve() : setImmediate(check));
+      check();
+    });
+    clearInterval(tick);
+    expect(new Set(sinks.map((s) => s.summary.join()))).toEqual(new Set(['MODIFIED:1,MODIFIED:2,MODIFIED:3']));
+    expect(otherWork).toBeGreaterThan(0);
+    // Mid-row, the dispatched position stays below the row being handed out.
+    expect(positionsSeen.every((p) => p < 3)).toBe(true);
+    expect(feed.position).toBe(3);
+    expect(lateFrom).toBeDefined();
+    expect(late).toEqual([1, 2, 3].filter((rv) => rv > lateFrom!));
+    await feed.stop();
   });
 });
 

@@ -1,15 +1,50 @@
-import { bookmarkEvent, toWatchEvent, type ChangeRow, type WatchEvent } from './watch.rules.js';
+import { bookmarkEvent, sharedEvent, type ChangeRow, type WatchEvent } from './watch.rules.js';
 
 export interface WatchSubscriptionOptions {
   /** Filter and authorization, decided per event: the event type this subscriber sees, or null to skip. */
   accepts(row: ChangeRow): ChangeRow['type'] | null;
+  /**
+   * Authorization alone, for live rows its group already classified
+   * (`offer(row, event)`); without it `accepts` decides those too.
+   */
+  visible?(row: ChangeRow): boolean;
+  /**
+   * The newest version the feed offered this subscriber's group: rows up to
+   * it that never reached `offer` were filtered out for the whole group, so
+   * a caught-up subscriber stands there (bookmarks report it).
+   */
+  feedPosition?(): number;
   /** Live events allowed to wait for the client before it is cut off. */
   bufferLimit: number;
+  /** A timer of its own (0: none; the service's shared ticker calls `bookmarkTick` instead). */
   bookmarkIntervalMs: number;
+  /**
+   * Where events go when the transport writes them itself (graphql-ws):
+   * each event is handed over at once, in order, and nothing waits in this
+   * subscription; the iterator then only carries a final error. Without a
+   * sink the transport pulls events through the iterator.
+   */
+  sink?: WatchSink;
   /** The client fell more than `bufferLimit` events behind: its transport closes the connection. */
   onSlowConsumer(pending: number): void;
   /** Called once when the subscription ends for any reason (unregister from the feed). */
   onEnd(): void;
+}
+
+/**
+ * A transport's writer for one subscription. Events several subscribers
+ * receive from one change are the same object (`sharedEvent`), so a sink may
+ * render such an event once for all subscribers that would get the same bytes.
+ */
+export interface WatchSink {
+  /** Writes `event` after every event written before it. */
+  send(event: WatchEvent): void;
+  /** Events written but not yet taken by the network: the measure of a slow consumer. */
+  readonly pending: number;
+  /** Resolves once every event written so far has left (before the transport ends the operation). */
+  settled(): Promise<void>;
+  /** Set by the subscription: called when `pending` drops. */
+  onDrain?: () => void;
 }
 
 interface Queued {
@@ -31,7 +66,7 @@ interface Queued {
  * code, rather than buffering for a client that does not read.
  */
 export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
-  private readonly queue: Queued[] = [];
+  private queue: Queued[] = [];
   private head = 0;
   private liveQueued = 0;
   private held: ChangeRow[] | undefined = [];
@@ -40,9 +75,13 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
   private ended = false;
   private bookmarkDue = false;
   private bookmarkTimer?: NodeJS.Timeout;
-  private roomWaiters: Array<{ below: number; resolve: () => void }> = [];
+  private roomWaiters?: Array<{ below: number; resolve: () => void }>;
+  private readonly sink?: WatchSink;
 
-  constructor(private readonly opts: WatchSubscriptionOptions) {}
+  constructor(private readonly opts: WatchSubscriptionOptions) {
+    this.sink = opts.sink;
+    if (this.sink) this.sink.onDrain = () => this.drained();
+  }
 
   get isEnded(): boolean {
     return this.ended;
@@ -50,7 +89,12 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
 
   /** Undelivered events: the measure of a slow consumer. */
   get pending(): number {
-    return this.queue.length - this.head + (this.held?.length ?? 0);
+    return this.waiting + (this.held?.length ?? 0);
+  }
+
+  /** Events handed over but not yet taken by the client. */
+  private get waiting(): number {
+    return this.sink ? this.sink.pending : this.queue.length - this.head;
   }
 
   /**
@@ -60,8 +104,8 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
    * and resuming from one of them would replay changes already seen.
    */
   seed(initial: WatchEvent[], position: number, opts: { markEnd?: boolean } = {}): void {
-    for (const event of initial) this.queue.push({ event, live: false });
-    if (opts.markEnd) this.queue.push({ event: bookmarkEvent(position, { initialEventsEnd: true }), live: false });
+    for (const event of initial) this.push(event, false);
+    if (opts.markEnd) this.push(bookmarkEvent(position, { initialEventsEnd: true }), false);
     this.position = position;
     this.wake();
   }
@@ -86,15 +130,44 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     }
   }
 
-  /** From the feed, in resourceVersion order. Synchronous: never blocks the feed. */
-  offer(row: ChangeRow): void {
+  /**
+   * From the feed, in resourceVersion order. Synchronous: never blocks the
+   * feed. `event`: what the subscriber's group made of the row (filters
+   * applied once for the group); only authorization is left to decide here.
+   */
+  offer(row: ChangeRow, event?: WatchEvent): void {
     if (this.ended) return;
     if (this.held) {
       this.held.push(row);
       if (this.held.length > this.opts.bufferLimit) this.overflow();
       return;
     }
-    this.take(row, true);
+    if (!event || !this.opts.visible) return this.take(row, true);
+    if (row.resourceVersion <= this.position) return;
+    this.position = row.resourceVersion;
+    if (this.opts.visible(row)) this.push(event, true);
+  }
+
+  /**
+   * The service's shared bookmark ticker: a BOOKMARK at the version this
+   * subscriber stands at, as soon as it is caught up. `shared` hands out one
+   * event object per version, so a sink renders it once.
+   */
+  bookmarkTick(shared: (rv: number) => WatchEvent): void {
+    if (this.ended || this.held) return;
+    if (!this.sink) {
+      this.bookmarkDue = true;
+      this.wake();
+      return;
+    }
+    // A sink writes in order: a bookmark may follow whatever is still in flight.
+    if (this.sink.pending >= this.opts.bufferLimit) return;
+    this.position = this.standing();
+    this.sink.send(shared(this.position));
+  }
+
+  private standing(): number {
+    return Math.max(this.position, this.opts.feedPosition?.() ?? 0);
   }
 
   /**
@@ -103,8 +176,8 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
    * long replay to a slow client costs a page of memory, not the whole log.
    */
   whenBelow(below: number): Promise<void> {
-    if (this.ended || this.queue.length - this.head <= below) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push({ below, resolve }));
+    if (this.ended || this.waiting <= below) return Promise.resolve();
+    return new Promise((resolve) => (this.roomWaiters ??= []).push({ below, resolve }));
   }
 
   /** Ends the subscription after the events already queued (graceful shutdown). */
@@ -119,9 +192,10 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
    */
   fail(err: unknown): void {
     if (this.ended) return;
-    this.queue.length = 0;
+    this.queue = [];
     this.head = 0;
     this.liveQueued = 0;
+    // With a sink too the error travels through the iterator (the transport shapes it), after what the sink wrote.
     this.queue.push({ event: { type: 'BOOKMARK', object: null, resourceVersion: '', error: err }, live: false });
     this.finish();
     this.wake();
@@ -129,8 +203,9 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
 
   next(): Promise<IteratorResult<WatchEvent>> {
     const event = this.shift();
-    if (event) return Promise.resolve({ value: event, done: false });
-    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    // Whatever the sink wrote leaves before anything the transport sends through the iterator (error, complete).
+    if (event) return this.sink ? this.sink.settled().then(() => ({ value: event, done: false })) : Promise.resolve({ value: event, done: false });
+    if (this.ended) return this.sink ? this.sink.settled().then(() => ({ value: undefined, done: true })) : Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.waiter = resolve;
     });
@@ -138,7 +213,7 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
 
   return(): Promise<IteratorResult<WatchEvent>> {
     this.finish();
-    this.queue.length = 0;
+    this.queue = [];
     this.head = 0;
     this.wake();
     return Promise.resolve({ value: undefined, done: true });
@@ -153,26 +228,45 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     this.position = row.resourceVersion;
     const type = this.opts.accepts(row);
     if (!type) return;
+    this.push(sharedEvent(row, type), live);
+  }
+
+  private push(event: WatchEvent, live: boolean): void {
+    if (this.sink) {
+      if (live && this.sink.pending >= this.opts.bufferLimit) return this.overflow();
+      this.sink.send(event);
+      return;
+    }
     if (live && this.liveQueued >= this.opts.bufferLimit) return this.overflow();
-    this.queue.push({ event: toWatchEvent(row, type), live });
+    this.queue.push({ event, live });
     if (live) this.liveQueued++;
     this.wake();
+  }
+
+  /** The sink wrote something out: the replay may go on, a pending bookmark may leave. */
+  private drained(): void {
+    if (this.roomWaiters?.length) this.releaseRoom();
   }
 
   private shift(): WatchEvent | undefined {
     if (this.head < this.queue.length) {
       const item = this.queue[this.head++];
       if (item.live) this.liveQueued--;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      if (this.head === this.queue.length) {
+        // Drained: let go of the array (an idle subscription keeps an empty one).
+        this.queue = [];
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue.splice(0, this.head);
         this.head = 0;
       }
-      if (this.roomWaiters.length) this.releaseRoom();
+      if (this.roomWaiters?.length) this.releaseRoom();
       return item.event;
     }
     // Bookmarks only when caught up: then `position` is exactly what the client has seen.
     if (this.bookmarkDue && !this.held && !this.ended) {
       this.bookmarkDue = false;
+      this.position = this.standing();
       return bookmarkEvent(this.position);
     }
     return undefined;
@@ -182,19 +276,19 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
     const waiter = this.waiter;
     if (!waiter) return;
     const event = this.shift();
-    if (event) {
-      this.waiter = undefined;
-      waiter({ value: event, done: false });
-    } else if (this.ended) {
-      this.waiter = undefined;
-      waiter({ value: undefined, done: true });
-    }
+    let result: IteratorResult<WatchEvent>;
+    if (event) result = { value: event, done: false };
+    else if (this.ended) result = { value: undefined, done: true };
+    else return;
+    this.waiter = undefined;
+    if (this.sink) void this.sink.settled().then(() => waiter(result));
+    else waiter(result);
   }
 
   private overflow(): void {
     const pending = this.pending;
     this.finish();
-    this.queue.length = 0;
+    this.queue = [];
     this.head = 0;
     this.held = undefined;
     this.opts.onSlowConsumer(pending);
@@ -202,9 +296,11 @@ export class WatchSubscription implements AsyncIterableIterator<WatchEvent> {
   }
 
   private releaseRoom(): void {
-    const waiting = this.queue.length - this.head;
+    if (!this.roomWaiters) return;
+    const waiting = this.waiting;
     const ready = this.roomWaiters.filter((w) => this.ended || waiting <= w.below);
     this.roomWaiters = this.roomWaiters.filter((w) => !ready.includes(w));
+    if (!this.roomWaiters.length) this.roomWaiters = undefined;
     for (const w of ready) w.resolve();
   }
 

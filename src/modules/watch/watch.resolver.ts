@@ -11,7 +11,11 @@ export class WatchResolver {
       'Changes to image streams. Without resourceVersion: an ADDED per current match first; with one: every change after it. ' +
       'A version older than the retention window fails with EXPIRED. BOOKMARK events carry the latest version to resume from.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, WatchArgs, RequestContext>) =>
-      context.services.watch.watchImageStreams(context.caller, args, { onSlowConsumer: context.closeConnection, reauthenticate: context.reauthenticate }),
+      context.services.watch.watchImageStreams(context.caller, args, {
+        onSlowConsumer: context.closeConnection,
+        reauthenticate: context.reauthenticate,
+        sink: context.watchSink,
+      }),
   })
   watchImageStreams(
     @Root() event: WatchEvent,

@@ -97,3 +97,15 @@ export function bookmarkEvent(resourceVersion: number, opts: { initialEventsEnd?
     },
   };
 }
+
+const shared = new WeakMap<ChangeRow, Partial<Record<WatchEventType, WatchEvent>>>();
+
+/**
+ * The event of `row` as `type`, one object for every subscriber that gets
+ * it: a transport may render it once for all of them (keyed by identity).
+ */
+export function sharedEvent(row: ChangeRow, type: WatchEventType = row.type): WatchEvent {
+  let byType = shared.get(row);
+  if (!byType) shared.set(row, (byType = {}));
+  return (byType[type] ??= toWatchEvent(row, type));
+}

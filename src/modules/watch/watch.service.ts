@@ -1,4 +1,4 @@
-import { BadRequestError, DomainError, ExpiredError } from '../../platform/errors.js';
+import { BadRequestError, ExpiredError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { Identity } from '../auth/identity.js';
@@ -8,8 +8,9 @@ import type { StreamFilter } from '../image-stream/image-stream.store.js';
 import { parseFieldSelector } from '../image-stream/field-selector.rules.js';
 import { parseLabelSelector, SelectorError } from '../image-stream/label-selector.rules.js';
 import { ChangeFeed, type FeedSubscriber } from './change-feed.js';
-import { WatchSubscription } from './watch-subscription.js';
-import { classifyForWatch, parseResumeVersion, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
+import { groupKey, WatchGroup } from './watch-group.js';
+import { WatchSubscription, type WatchSink } from './watch-subscription.js';
+import { bookmarkEvent, classifyForWatch, parseResumeVersion, type ChangeRow, type WatchEvent, type WatchFilter } from './watch.rules.js';
 import type { WatchStore } from './watch.store.js';
 
 export interface WatchArgs {
@@ -27,6 +28,19 @@ export interface WatchHooks {
   onSlowConsumer?: (pending: number) => void;
   /** Authenticates the subscriber's credentials again (throws UNAUTHENTICATED once revoked or expired). */
   reauthenticate?: () => Promise<Identity>;
+  /** The transport writes events itself (see WatchSink); the iterator then carries only a final error. */
+  sink?: WatchSink;
+}
+
+interface SharedSnapshot {
+  resourceVersion: number;
+  events: Array<{ at: Pick<ChangeRow, 'namespace' | 'name'>; event: WatchEvent }>;
+}
+
+interface ActiveWatch {
+  bookmarks: boolean;
+  /** Re-checks the subscriber's credentials (the shared reauthentication ticker calls it). */
+  reauth?: () => void;
 }
 
 export interface WatchConfig {
@@ -45,8 +59,14 @@ const REPLAY_PAGE = 1000;
  * resourceVersion order, each one authorized for the subscriber.
  */
 export class WatchService {
-  private readonly active = new Set<WatchSubscription>();
+  private readonly active = new Map<WatchSubscription, ActiveWatch>();
+  private readonly groups = new Map<string, WatchGroup>();
+  /** Snapshot reads in flight, by list filter (see `snapshot`). */
+  private readonly snapshots = new Map<string, Promise<SharedSnapshot>>();
   private compaction?: NodeJS.Timeout;
+  /** One timer each for every subscription's bookmarks and reauthentication, not one per subscription. */
+  private bookmarkTicker?: NodeJS.Timeout;
+  private reauthTicker?: NodeJS.Timeout;
 
   constructor(
     private readonly store: WatchStore,
@@ -69,13 +89,34 @@ export class WatchService {
     await this.feed.start(listen);
     this.compaction = setInterval(() => void this.compact(), this.config.compactionIntervalMs);
     this.compaction.unref();
+    if (this.config.bookmarkIntervalMs > 0) {
+      this.bookmarkTicker = setInterval(() => this.bookmarkAll(), this.config.bookmarkIntervalMs);
+      this.bookmarkTicker.unref();
+    }
+    this.reauthTicker = setInterval(() => {
+      for (const watch of this.active.values()) watch.reauth?.();
+    }, this.config.reauthIntervalMs);
+    this.reauthTicker.unref();
   }
 
   /** Completes every subscription (clients get `complete`), then stops reading. */
   async stop(): Promise<void> {
     if (this.compaction) clearInterval(this.compaction);
-    for (const sub of this.active) sub.complete();
+    if (this.bookmarkTicker) clearInterval(this.bookmarkTicker);
+    if (this.reauthTicker) clearInterval(this.reauthTicker);
+    for (const sub of this.active.keys()) sub.complete();
     await this.feed.stop();
+  }
+
+  /** A BOOKMARK for every subscription that wants them; subscribers at one version share one event object. */
+  private bookmarkAll(): void {
+    const byVersion = new Map<number, WatchEvent>();
+    const shared = (rv: number) => {
+      let event = byVersion.get(rv);
+      if (!event) byVersion.set(rv, (event = bookmarkEvent(rv)));
+      return event;
+    };
+    for (const [sub, watch] of this.active) if (watch.bookmarks) sub.bookmarkTick(shared);
   }
 
   get subscriptionCount(): number {
@@ -135,42 +176,52 @@ export class WatchService {
 
     // The identity events are checked against: refreshed while the subscription lives.
     let current = caller;
-    let reauth: NodeJS.Timeout | undefined;
+    const key = groupKey(filter);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new WatchGroup(key, filter);
+      this.groups.set(key, group);
+      this.feed.register(group);
+    }
+    const joined = group;
     const sub: WatchSubscription = new WatchSubscription({
       accepts: (row) => (this.visible(current, row) ? classifyForWatch(filter, row) : null),
+      visible: (row) => this.visible(current, row),
+      feedPosition: () => this.feed.position,
       bufferLimit: this.config.bufferLimit,
-      bookmarkIntervalMs: bookmarks ? this.config.bookmarkIntervalMs : 0,
+      bookmarkIntervalMs: 0, // the shared ticker (bookmarkAll)
+      sink: hooks.sink,
       onSlowConsumer: (pending) => {
         this.log.warn({ user: caller.user, pending }, 'closing a slow watch consumer');
         hooks.onSlowConsumer?.(pending);
       },
       onEnd: () => {
-        if (reauth) clearInterval(reauth);
-        this.feed.unregister(sub);
+        joined.members.delete(sub);
+        if (!joined.members.size && this.groups.get(key) === joined) {
+          this.groups.delete(key);
+          this.feed.unregister(joined);
+        }
         this.active.delete(sub);
       },
     });
+    const watch: ActiveWatch = { bookmarks };
     if (hooks.reauthenticate) {
       const again = hooks.reauthenticate;
-      reauth = setInterval(() => {
-        again().then(
+      watch.reauth = () =>
+        void again().then(
           (identity) => void (current = identity),
           (err) => sub.fail(err), // revoked or expired: the subscription ends with UNAUTHENTICATED
         );
-      }, this.config.reauthIntervalMs);
-      reauth.unref();
     }
-    // Register before reading anything: every row after `fedAfter` reaches the subscription live.
-    const fedAfter = this.feed.register(sub);
-    this.active.add(sub);
+    // Join before reading anything: every row after `fedAfter` reaches the subscription live.
+    group.members.add(sub);
+    const fedAfter = this.feed.joinPoint;
+    this.active.set(sub, watch);
     try {
       let from: number;
       if (start === undefined) {
-        const snapshot = await this.store.snapshot(listFilter);
-        const initial = snapshot.items
-          .map((s) => this.imageStreams.present(s))
-          .filter((o) => this.visible(caller, { namespace: o.metadata.namespace, name: o.metadata.name }))
-          .map((object): WatchEvent => ({ type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion }));
+        const snapshot = await this.snapshot(listFilter);
+        const initial = snapshot.events.filter((e) => this.visible(caller, e.at)).map((e) => e.event);
         sub.seed(initial, snapshot.resourceVersion, { markEnd: bookmarks });
         from = snapshot.resourceVersion;
       } else {
@@ -194,17 +245,37 @@ export class WatchService {
     return sub;
   }
 
+  /**
+   * The current state as ADDED events. Subscribers arriving together (a
+   * reconnecting crowd) with the same list filter share one read and one
+   * event object per stream, so a transport renders each once per audience.
+   * Any snapshot taken after the subscriber joined its group is right for
+   * it: the replay covers the rest up to where it joined.
+   */
+  private snapshot(listFilter: StreamFilter): Promise<SharedSnapshot> {
+    const key = JSON.stringify(listFilter);
+    let reading = this.snapshots.get(key);
+    if (!reading) {
+      reading = this.store.snapshot(listFilter).then((s) => ({
+        resourceVersion: s.resourceVersion,
+        events: s.items.map((stream) => {
+          const object = this.imageStreams.present(stream);
+          return { at: { namespace: object.metadata.namespace ?? '', name: object.metadata.name }, event: { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion } };
+        }),
+      }));
+      this.snapshots.set(key, reading);
+      const done = () => void (this.snapshots.get(key) === reading && this.snapshots.delete(key));
+      reading.then(done, done);
+    }
+    return reading;
+  }
+
   /** Per event: a subscriber never sees an object it may not read, even if its rights change mid-watch. */
   private visible(caller: Identity, row: Pick<ChangeRow, 'namespace' | 'name'>): boolean {
-    try {
-      const decided: unknown = this.auth.authorize(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE, namespace: row.namespace, name: row.name });
-      // Fail loudly rather than show everything if authorization ever becomes asynchronous.
-      if (decided instanceof Promise) throw new Error('AuthService.authorize returned a promise: watch needs a synchronous per-event decision');
-      return true;
-    } catch (e) {
-      if (e instanceof DomainError) return false;
-      throw e;
-    }
+    const decided: unknown = this.auth.can(caller, { verb: 'watch', resource: IMAGE_STREAM_RESOURCE, namespace: row.namespace, name: row.name });
+    // Fail loudly rather than show everything if authorization ever becomes asynchronous.
+    if (typeof decided !== 'boolean') throw new Error('AuthService.can did not answer a boolean: watch needs a synchronous per-event decision');
+    return decided;
   }
 }
 

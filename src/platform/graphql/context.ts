@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Identity } from '../../modules/auth/identity.js';
+import type { WatchSink } from '../../modules/watch/watch-subscription.js';
 import type { Services } from '../services.js';
 import type { Loaders } from './loaders.js';
 
@@ -21,4 +22,9 @@ export interface RequestContext {
    * again, so a long-lived subscription follows revocation and expiry.
    */
   reauthenticate?: () => Promise<Identity>;
+  /**
+   * Set by graphql-ws for subscriptions: a watch writes its events through
+   * it (rendered once per audience) instead of through graphql-js per subscriber.
+   */
+  watchSink?: WatchSink;
 }

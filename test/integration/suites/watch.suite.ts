@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateStreamDocument, DeleteStreamDocument, PatchStreamDocument } from '../../generated/graphql.js';
+import { createClient } from 'graphql-ws';
+import { CreateMappingDocument, CreateStreamDocument, DeleteStreamDocument, GrantRoleDocument, PatchStreamDocument } from '../../generated/graphql.js';
+import { imageInput, ociImage } from '../../support/images.js';
 import { queryRows } from '../../../src/platform/database/connect.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { GraphQLClient } from '../../support/graphql-client.js';
@@ -136,6 +138,51 @@ export function watchSuite(ctx: SuiteContext): void {
       const rv = await create(mine, 'shown');
       await w.received.changesCount(1);
       expect(summary(w)).toEqual([['ADDED', 'shown', rv]]);
+    });
+
+    it('renders an event once per audience: a caller with other rights never gets another caller\'s answer', async () => {
+      // Image.imageStreamTags lists only streams the caller may read: the same document answers differently.
+      const mine = ctx.namespace('aud-a');
+      const elsewhere = ctx.namespace('aud-b');
+      const img = ociImage(`aud-${randomBytes(6).toString('hex')}`);
+      await create(mine, 'app');
+      await create(elsewhere, 'app');
+      await ctx.client.ok(CreateMappingDocument, { namespace: elsewhere, mapping: { metadata: { name: 'app' }, tag: 'v1', image: imageInput(img) } });
+      const user = `aud-${randomBytes(4).toString('hex')}`;
+      const token = `aud-${randomBytes(12).toString('hex')}`;
+      await new AuthStore(ctx.app.database.db).insert(hashToken(token), user, [], null);
+      await ctx.client.ok(GrantRoleDocument, { namespace: mine, role: 'view', user });
+
+      const query = `subscription($ns: String) { watchImageStreams(namespace: $ns) { type resourceVersion
+        object { metadata { name } status { tags { tag items { image { imageStreamTags { metadata { namespace name } } } } } } } } }`;
+      type Event = { type: string; object: { status: { tags: Array<{ items: Array<{ image: { imageStreamTags: Array<{ metadata: { namespace: string; name: string } }> } | null }> }> | null } } };
+      const subscribe = (bearer: string) => {
+        const client = createClient({ url: `${ctx.app.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${bearer}` }, retryAttempts: 0 });
+        const got: Event[] = [];
+        const errors: unknown[] = [];
+        client.subscribe<{ watchImageStreams: Event }>(
+          { query, variables: { ns: mine } },
+          { next: (r) => (r.errors ? errors.push(r.errors) : got.push(r.data!.watchImageStreams)), error: (e) => errors.push(e), complete: () => undefined },
+        );
+        return { got, errors, close: () => client.dispose() };
+      };
+      // Two subscribers of each audience: the second of each gets the text rendered for the first.
+      const watchers = [subscribe(ctx.app.token), subscribe(ctx.app.token), subscribe(token), subscribe(token)];
+      try {
+        for (const w of watchers) await expect.poll(() => w.got.some((e) => e.type === 'BOOKMARK'), { timeout: 10_000 }).toBe(true);
+        await ctx.client.ok(CreateMappingDocument, { namespace: mine, mapping: { metadata: { name: 'app' }, tag: 'v1', image: imageInput(img) } });
+        for (const w of watchers) await expect.poll(() => w.got.some((e) => e.type === 'MODIFIED'), { timeout: 10_000 }).toBe(true);
+        const seen = (w: (typeof watchers)[number]) =>
+          w.got.find((e) => e.type === 'MODIFIED')!.object.status.tags!.flatMap((t) => t.items.flatMap((i) => i.image?.imageStreamTags.map((x) => `${x.metadata.namespace}/${x.metadata.name}`) ?? [])).sort();
+        const both = [`${elsewhere}/app:v1`, `${mine}/app:v1`].sort();
+        expect(seen(watchers[0])).toEqual(both);
+        expect(seen(watchers[1])).toEqual(both);
+        expect(seen(watchers[2])).toEqual([`${mine}/app:v1`]);
+        expect(seen(watchers[3])).toEqual([`${mine}/app:v1`]);
+        expect(watchers.flatMap((w) => w.errors)).toEqual([]);
+      } finally {
+        await Promise.all(watchers.map((w) => w.close()));
+      }
     });
 
     it('refuses a caller without the right to watch, in a namespace or everywhere, with FORBIDDEN', async () => {
