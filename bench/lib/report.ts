@@ -1,7 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { machineDescription } from './environment.js';
 
-const FILE = new URL('../../BENCHMARKS.md', import.meta.url);
+/**
+ * Where sections go: `--out <file>` or BENCH_OUT, else the repository's
+ * BENCHMARKS.md (smoke runs write elsewhere, so they never touch it).
+ */
+export function reportFile(): string | URL {
+  const i = process.argv.indexOf('--out');
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
+  return process.env.BENCH_OUT || new URL('../../BENCHMARKS.md', import.meta.url);
+}
 
 /**
  * Each scenario owns one section of BENCHMARKS.md (between markers), so
@@ -11,6 +19,7 @@ export function writeSection(scenario: string, command: string, lines: string[])
   const start = `<!-- ${scenario}:start -->`;
   const end = `<!-- ${scenario}:end -->`;
   const section = [start, `## ${scenario}`, '', `Run ${new Date().toISOString()} on ${machineDescription()}.`, `Reproduce: \`${command}\``, '', ...lines, end].join('\n');
+  const FILE = reportFile();
   let doc = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '# Benchmarks\n\nWritten by `npm run bench`; each section is the last run of its scenario.\n';
   const re = new RegExp(`${start}[\\s\\S]*?${end}`);
   doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}\n`;
