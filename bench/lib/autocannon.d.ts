@@ -10,6 +10,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     amount?: number;
+    /** Seconds before a request counts as timed out (default 10). */
+    timeout?: number;
     requests?: Array<{ method?: string; body?: string; setupRequest?: (req: { method?: string; path?: string; body?: string; headers?: Record<string, string> }) => unknown }>;
   }
   function autocannon(opts: Options): Promise<Result>;

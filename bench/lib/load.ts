@@ -21,6 +21,8 @@ export interface LoadOptions {
   amount?: number;
   /** A distinct body per request (the n-th request sends `bodyFor(n)`), e.g. for writes that must not repeat. */
   bodyFor?: (n: number) => string;
+  /** Seconds before a request counts as timed out (autocannon's default: 10). */
+  timeoutSeconds?: number;
 }
 
 /** One autocannon run from this process against a server in another process. */
@@ -32,6 +34,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     body: opts.body,
     ...(opts.bodyFor ? { requests: [{ setupRequest: varyBody(opts.bodyFor) }] } : {}),
     connections: opts.connections ?? 10,
+    ...(opts.timeoutSeconds ? { timeout: opts.timeoutSeconds } : {}),
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSeconds ?? 5 }),
   });
   return {
