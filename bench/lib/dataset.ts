@@ -45,7 +45,11 @@ export const FULL_DATASET: DatasetSize = {
   signatureEvery: 10,
 };
 
-/** The full dataset with streams, namespaces and images scaled by `scale` (tags, events and layers keep their shape). */
+/**
+ * The full dataset with the namespaces, the streams per namespace, the large
+ * namespace and the images each multiplied by `scale` (so the regular
+ * streams by scale²); tags, events and layers keep their shape.
+ */
 export function scaledDataset(scale: number): DatasetSize {
   if (!(scale > 0 && scale <= 1)) throw new Error(`scale must be in (0, 1], got ${scale}`);
   if (scale === 1) return FULL_DATASET;
