@@ -45,6 +45,31 @@ const gql = (b: string) => ({ path: '/graphql', method: 'POST' as const, body: b
 type Data = { data?: Record<string, unknown>; errors?: unknown };
 const nodes = (a: unknown) => ((a as Data).data?.imageStreams as { nodes: unknown[] }).nodes.length;
 
+type WalkImage = { metadata: { name: string }; signatures: unknown[] | null; dockerImageManifests: Array<{ image: WalkImage | null }> | null; imageStreamTags: unknown[] };
+type Walk = { imageStreams: { nodes: Array<{ status: { tags: Array<{ items: Array<{ image: WalkImage | null }> }> } }> } };
+
+/** The generated data reads back whole: every history event's image, every platform image, and at least one list and one signature. */
+function checkWalk(answer: unknown): number {
+  const walk = (answer as { data: Walk }).data.imageStreams.nodes;
+  let lists = 0;
+  let signatures = 0;
+  for (const stream of walk) {
+    for (const tag of stream.status.tags) {
+      for (const [position, event] of tag.items.entries()) {
+        if (!event.image) throw new Error('graph walk: a history event whose image does not resolve');
+        if (position === 0 && event.image.imageStreamTags.length === 0) throw new Error('graph walk: a current image that no tag points at');
+        signatures += event.image.signatures?.length ?? 0;
+        for (const m of event.image.dockerImageManifests ?? []) {
+          lists++;
+          if (!m.image) throw new Error('graph walk: a platform manifest whose image does not resolve');
+        }
+      }
+    }
+  }
+  if (lists === 0 || signatures === 0) throw new Error(`graph walk: ${lists} platform manifests and ${signatures} signatures, expected some of each`);
+  return walk.length;
+}
+
 const operations: Operation[] = [
   { name: '`{ __typename }`', relations: 0, request: () => gql(body(TYPENAME_QUERY)), items: () => 1, count: (a) => ((a as Data).data?.__typename ? 1 : 0) },
   {
@@ -76,12 +101,12 @@ const operations: Operation[] = [
     count: nodes,
   },
   {
-    name: 'graph walk: 10 streams → history → images → platform images → signatures, and each image\'s tags',
+    name: 'graph walk: a page of (up to) 10 streams → history → images → platform images → signatures, and each image\'s tags',
     // TagEvent.image, ImageManifest.image, Image.imageStreamTags (layers and signatures come with their image).
     relations: 3,
     request: (s) => gql(body(GRAPH_WALK_QUERY, { ns: namespaceName(0), first: walkPage(s) })),
     items: walkPage,
-    count: nodes,
+    count: checkWalk,
   },
   {
     name: '`createImageStreamMapping` (a new tag)',
