@@ -1,14 +1,22 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { machineDescription } from './environment.js';
 
-const FILE = new URL('../../BENCHMARKS.md', import.meta.url);
+/**
+ * Where sections go: `--out <file>` (the last one given) or BENCH_OUT, else
+ * the repository's BENCHMARKS.md (smoke runs write elsewhere, so they never
+ * touch it).
+ */
+export function reportFile(): string | URL {
+  const i = process.argv.lastIndexOf('--out');
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
+  return process.env.BENCH_OUT || new URL('../../BENCHMARKS.md', import.meta.url);
+}
 
 /**
  * Each scenario owns one section of BENCHMARKS.md (between markers), so
  * scenarios can be run alone without erasing the others' last results.
- * `file` elsewhere than BENCHMARKS.md is for smoke runs.
  */
-export function writeSection(scenario: string, command: string, lines: string[], file: string | URL = FILE): void {
+export function writeSection(scenario: string, command: string, lines: string[], file: string | URL = reportFile()): void {
   const start = `<!-- ${scenario}:start -->`;
   const end = `<!-- ${scenario}:end -->`;
   const section = [start, `## ${scenario}`, '', `Run ${new Date().toISOString()} on ${machineDescription()}.`, `Reproduce: \`${command}\``, '', ...lines, end].join('\n');
