@@ -193,8 +193,15 @@ export class ImageStreamStore {
   async getMany(keys: ReadonlyArray<{ namespace: string; name: string }>, q: Queryable = this.db): Promise<Map<string, StoredStream>> {
     const out = new Map<string, StoredStream>();
     if (keys.length === 0) return out;
-    const pairs = sql.join(keys.map((k) => sql`(${k.namespace}, ${k.name})`), sql`, `);
-    const rows = await queryRows<StreamRow>(q, sql`select ${streamColumns} from image_streams s where (s.namespace, s.name) in (${pairs})`);
+    // A join with the unnested keys (index lookups), not a row-IN list: the
+    // planner compared every stream with every pair (2,000 pairs: 69 s).
+    const namespaces = sql.join(keys.map((k) => sql`${k.namespace}`), sql`, `);
+    const names = sql.join(keys.map((k) => sql`${k.name}`), sql`, `);
+    const rows = await queryRows<StreamRow>(
+      q,
+      sql`select ${streamColumns} from unnest(array[${namespaces}]::text[], array[${names}]::text[]) as k(namespace, name)
+          join image_streams s on s.namespace = k.namespace and s.name = k.name`,
+    );
     for (const r of rows) out.set(`${r.namespace}/${r.name}`, rowToStream(r));
     return out;
   }
