@@ -23,6 +23,14 @@ export interface GraphqlBody {
 }
 
 const MAX_PLANS = 1_000;
+/** Request bodies remembered with their dependencies (hot reads repeat byte for byte). */
+const MAX_BODIES = 10_000;
+const MAX_BODY_CHARS = 16_384;
+
+interface KnownBody {
+  operationName: string | undefined;
+  deps: Dependency[];
+}
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -33,6 +41,8 @@ const CONTENT_TYPE = 'application/json; charset=utf-8';
  */
 export class CachedOperations {
   private readonly plans = new Map<string, ReadPlan | null>();
+  /** Raw JSON bodies already planned: a repeated body is answered without parsing it again. */
+  private readonly bodies = new Map<string, KnownBody>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -47,7 +57,16 @@ export class CachedOperations {
    * cacheable; undefined otherwise, or when the caller cannot be
    * authenticated (the executor then answers with the error).
    */
-  async prepare(body: GraphqlBody, authorization: string | undefined): Promise<CacheableOperation | undefined> {
+  async prepareRaw(text: string, authorization: string | undefined): Promise<CacheableOperation | undefined> {
+    const known = this.bodies.get(text);
+    return known && this.identify(text, known.operationName, known.deps, authorization, performance.now());
+  }
+
+  /**
+   * The same for a parsed body; `text` is the raw body it was parsed from,
+   * the key of the answer (identical bytes, identical request).
+   */
+  async prepare(body: GraphqlBody, text: string, authorization: string | undefined): Promise<CacheableOperation | undefined> {
     const { query, operationName } = body;
     if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return undefined;
     if (body.extensions !== undefined && body.extensions !== null) return undefined;
@@ -58,6 +77,14 @@ export class CachedOperations {
     const startedAt = performance.now();
     const deps = plan.dependencies(variables as Record<string, unknown>);
     if (!deps) return undefined;
+    if (text.length <= MAX_BODY_CHARS) {
+      if (this.bodies.size >= MAX_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+      this.bodies.set(text, { operationName: plan.operationName, deps });
+    }
+    return this.identify(text, plan.operationName, deps, authorization, startedAt);
+  }
+
+  private async identify(text: string, operationName: string | undefined, deps: Dependency[], authorization: string | undefined, startedAt: number): Promise<CacheableOperation | undefined> {
     let watermark: Watermark;
     let caller: Identity;
     try {
@@ -67,8 +94,8 @@ export class CachedOperations {
       // The executor answers with the error in GraphQL's shape (a database outage, a bad token).
       return undefined;
     }
-    const key = `graphql\u0000${operationName ?? ''}\u0000${JSON.stringify(variables)}\u0000${rightsKey(caller)}\u0000${query}`;
-    return { key, operationName: plan.operationName, startedAt, deps, watermark, caller };
+    const key = `graphql\u0000${rightsKey(caller)}\u0000${text}`;
+    return { key, operationName, startedAt, deps, watermark, caller };
   }
 
   /** The stored answer, if still current. */

@@ -35,13 +35,20 @@ export function createGraphqlHandler(
 ) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     let body: unknown;
+    let text: string | undefined;
+    let cached: CacheableOperation | undefined;
     try {
       if (req.method === 'POST') {
         const raw = await readBody(req);
         const type = req.headers['content-type'] ?? '';
         if (type.includes('json')) {
+          text = raw.toString('utf8');
+          // A body this process already planned is answered without parsing it again.
+          cached = cache && (await cache.prepareRaw(text, req.headers.authorization));
+          const hit = cached && cache!.get(cached);
+          if (hit) return sendJson(res, hit);
           try {
-            body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+            body = raw.length ? JSON.parse(text) : undefined;
           } catch {
             throw new BadRequestError('the request body is not valid JSON');
           }
@@ -55,9 +62,8 @@ export function createGraphqlHandler(
       throw e;
     }
     const cacheable = req.method === 'POST' && body && typeof body === 'object' && !Array.isArray(body) ? (body as GraphqlBody) : undefined;
-    let cached: CacheableOperation | undefined;
-    if (cache && cacheable) {
-      cached = await cache.prepare(cacheable, req.headers.authorization);
+    if (cache && cacheable && !cached) {
+      cached = await cache.prepare(cacheable, text!, req.headers.authorization);
       const hit = cached && cache.get(cached);
       if (hit) return sendJson(res, hit);
     }
