@@ -52,8 +52,8 @@ interface Entry extends CachedAnswer {
   version: number;
 }
 
-/** One answer larger than this is not kept (a huge list would evict everything else). */
-const MAX_BODY_CHARS = 1 << 20;
+/** One answer larger than this is not kept (a huge list would evict much else); a page of 500 whole streams is about 15 MB. */
+const MAX_BODY_CHARS = 16 << 20;
 
 /**
  * Serialised answers of stream reads (GraphQL and REST), the way the

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Database } from '../../platform/database/connect.js';
 import { imageStreams, specTags, statusTags, tagConditions, tagEvents } from '../../platform/database/schema.js';
 import {
@@ -313,9 +313,15 @@ export class ImageStreamStore {
     // Status writes (mappings, imports) leave the spec tags as they are: two statements fewer under the write-order lock.
     const specChanged = !previous || !isDeepStrictEqual(previous.spec.tags ?? [], stream.spec.tags ?? []);
     if (specChanged) await q.delete(specTags).where(eq(specTags.streamUid, stream.metadata.uid));
-    await q.delete(statusTags).where(eq(statusTags.streamUid, stream.metadata.uid));
+    // Only the status tags that changed are rewritten (their events and
+    // conditions go with them, by cascade): a mapping adds one event to one
+    // tag, and rewriting a 20-tag history for it made every push cost the
+    // whole stream, under the write-order lock.
+    const { stale, fresh } = changedStatusTags(previous, stream);
+    if (stale === 'all') await q.delete(statusTags).where(eq(statusTags.streamUid, stream.metadata.uid));
+    else if (stale.length) await q.delete(statusTags).where(and(eq(statusTags.streamUid, stream.metadata.uid), inArray(statusTags.tag, stale)));
     const stored = withResourceVersion(stream, rv);
-    await this.insertChildren(q, stored, { spec: specChanged });
+    await this.insertChildren(q, { ...stored, status: { ...stored.status, tags: fresh } }, { spec: specChanged });
     return stored;
   }
 
@@ -390,6 +396,21 @@ export class ImageStreamStore {
     if (conditions.length) await q.insert(tagConditions).values(conditions);
   }
 }
+
+/**
+ * The status tags a replace must delete (changed or gone; 'all' without a
+ * previous stream) and those it must insert (changed or new).
+ */
+function changedStatusTags(previous: StoredStream | undefined, next: StoredStream): { stale: string[] | 'all'; fresh: StatusTags } {
+  const nextTags = next.status.tags ?? [];
+  if (!previous) return { stale: 'all', fresh: nextTags };
+  const before = new Map((previous.status.tags ?? []).map((t) => [t.tag, t]));
+  const fresh = nextTags.filter((t) => !isDeepStrictEqual(before.get(t.tag), t));
+  const kept = new Set(nextTags.filter((t) => !fresh.includes(t)).map((t) => t.tag));
+  return { stale: [...before.keys()].filter((tag) => !kept.has(tag)), fresh };
+}
+
+type StatusTags = NonNullable<StoredStream['status']['tags']>;
 
 function withResourceVersion(stream: StoredStream, rv: number): StoredStream {
   return { ...stream, metadata: { ...stream.metadata, resourceVersion: String(rv) } };
