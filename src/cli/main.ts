@@ -36,7 +36,7 @@ async function withDatabase<T>(config: Config, fn: (services: Services, database
     // Idempotent and locked: a CLI run against a fresh database finds its tables.
     await database.migrate();
     // Logs go to stderr so stdout carries only the answer (a token can be piped).
-    const services = createServices(database.db, config, createLogger('silent'));
+    const services = createServices(database.db, config, createLogger('silent'), { readWatermark: () => database.watermark() });
     return await fn(services, database);
   } finally {
     await database.close();

@@ -84,12 +84,16 @@ export async function startApp(config: Config, opts: { log?: Logger } = {}): Pro
   const services = createServices(database.db, config, log, { publishChanges: () => database.notify(CHANGES_CHANNEL), readWatermark: () => database.watermark(), metrics });
   metrics.observeWatch({ subscriptions: () => services.watch.subscriptionCount, lag: () => services.watch.feedLag() });
   await services.watch.start((onSignal) => database.listen(CHANGES_CHANNEL, onSignal, (err) => log.warn({ err }, 'change listener connection lost; reconnecting')));
-  // Complete from the feed's position on: answers are only cached from now, so older rows do not matter.
-  const changeIndex = new ChangeIndex();
-  changeIndex.position = services.watch.follow(changeIndex);
-  const responseCache = config.IMAGESTREAMS_RESPONSE_CACHE
-    ? new ResponseCache(changeIndex, config.IMAGESTREAMS_RESPONSE_CACHE_MB * 2 ** 20, { hit: () => metrics.responseCache.inc({ result: 'hit' }), miss: () => metrics.responseCache.inc({ result: 'miss' }) })
-    : undefined;
+  let responseCache: ResponseCache | undefined;
+  if (config.IMAGESTREAMS_RESPONSE_CACHE) {
+    // Complete from the feed's position on: answers are only cached from now, so older rows do not matter.
+    const changeIndex = new ChangeIndex();
+    changeIndex.position = services.watch.follow(changeIndex);
+    responseCache = new ResponseCache(changeIndex, config.IMAGESTREAMS_RESPONSE_CACHE_MB * 2 ** 20, {
+      hit: () => metrics.responseCache.inc({ result: 'hit' }),
+      miss: () => metrics.responseCache.inc({ result: 'miss' }),
+    });
+  }
   const bootstrapToken = await services.auth.bootstrap(config.IMAGESTREAMS_BOOTSTRAP_TOKEN);
 
   const schema: GraphQLSchema = await buildAppSchema();

@@ -1,15 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Database } from './database/connect.js';
+import type { Database } from './database/connect.js';
 import { authEpoch } from './database/schema.js';
-import { toWatermark, WATERMARK_SQL, type Watermark, type WatermarkRow } from './database/watermark.js';
+import type { Watermark } from './database/watermark.js';
 
 export type { Watermark };
-
-/** The watermark through Drizzle, for services built without a database handle (the CLI). */
-export async function readWatermark(q: Pick<Database, 'execute'>): Promise<Watermark> {
-  const [row] = await queryRows<WatermarkRow>(q, sql.raw(WATERMARK_SQL));
-  return toWatermark(row);
-}
 
 /** Bumps the auth epoch inside the caller's transaction: visible to other replicas exactly when the change commits. */
 export async function bumpAuthEpoch(q: Pick<Database, 'insert'>): Promise<void> {

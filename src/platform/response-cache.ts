@@ -1,5 +1,3 @@
-import type { Identity } from '../modules/auth/identity.js';
-import { isClusterAdmin } from '../modules/auth/roles.rules.js';
 import type { Watermark } from './freshness.js';
 
 /**
@@ -64,7 +62,7 @@ const MAX_BODY_CHARS = 16 << 20;
  * (platform/freshness.ts). So no reader gets an answer older than a write
  * acknowledged before it asked, on any replica. Keys must carry everything
  * the answer depends on besides the data, the caller's rights included
- * (`rightsKey`).
+ * (`rightsKey` in modules/auth/identity.ts).
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -113,10 +111,4 @@ export class ResponseCache {
     if (this.index.position < now.resourceVersion) return false;
     return !entry.deps.some((dep) => this.index.changedAfter(dep, entry.version));
   }
-}
-
-/** Everything about a caller that can change a stream read's answer. */
-export function rightsKey(caller: Identity): string {
-  if (isClusterAdmin(caller)) return '*';
-  return (caller.grants ?? []).map((g) => `${g.namespace}:${g.role}`).sort().join(',');
 }

@@ -1,7 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './database/connect.js';
 import type { Logger } from './logger.js';
-import { Freshness, readWatermark, type Watermark } from './freshness.js';
+import { Freshness, type Watermark } from './freshness.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { AuthStore } from '../modules/auth/auth.store.js';
 import { ImageStreamService } from '../modules/image-stream/image-stream.service.js';
@@ -48,14 +48,14 @@ export interface Services {
 export interface ServiceOptions {
   /** Publishes "new change-log rows exist" to other replicas (NOTIFY); none on PGlite. */
   publishChanges?: () => Promise<void>;
-  /** Reads the freshness watermark (the database handle's prepared statement); through Drizzle when absent. */
-  readWatermark?: () => Promise<Watermark>;
+  /** Reads the freshness watermark: the database handle's `watermark`. */
+  readWatermark: () => Promise<Watermark>;
   /** Import and registry-request metrics; none for the CLI's one-off services. */
   metrics?: Pick<Metrics, 'observeRegistryRequest' | 'importedImages'>;
 }
 
-export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions = {}): Services {
-  const freshness = new Freshness(opts.readWatermark ?? (() => readWatermark(db)));
+export function createServices(db: Database, config: Config, log: Logger, opts: ServiceOptions): Services {
+  const freshness = new Freshness(opts.readWatermark);
   const auth = new AuthService(new AuthStore(db), log, freshness);
   const changes = new ChangeSignal(opts.publishChanges);
   const streamStore = new ImageStreamStore(db, changes);

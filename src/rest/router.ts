@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Identity } from '../modules/auth/identity.js';
+import { rightsKey, type Identity } from '../modules/auth/identity.js';
 import type { Watermark } from '../platform/freshness.js';
 import type { Logger } from '../platform/logger.js';
-import { rightsKey, type Dependency, type ResponseCache } from '../platform/response-cache.js';
+import type { Dependency, ResponseCache } from '../platform/response-cache.js';
 import type { Services } from '../platform/services.js';
 import { RestContext } from './context.js';
 import { MethodNotAllowedError } from './errors.js';

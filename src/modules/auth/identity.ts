@@ -1,4 +1,4 @@
-import { CLUSTER_ADMIN_GROUP, type NamespaceGrant } from './roles.rules.js';
+import { CLUSTER_ADMIN_GROUP, isClusterAdmin, type NamespaceGrant } from './roles.rules.js';
 
 export { CLUSTER_ADMIN_GROUP };
 
@@ -20,3 +20,21 @@ export const BOOTSTRAP_ADMIN_USER = 'system:admin';
 
 /** For the service's own background work (scheduled imports, compaction) and the operator's CLI. */
 export const SYSTEM_IDENTITY: Identity = { user: 'system:imagestreams', groups: [CLUSTER_ADMIN_GROUP] };
+
+const rightsKeys = new WeakMap<Identity, string>();
+
+/**
+ * Who sees what, as a cache key: equal keys, equal answers. Cluster-admins
+ * may do everything (no decision reads their name); anyone else is keyed by
+ * name, groups and grants, everything an authorization decision or a
+ * resolver reads. Used by the response cache and the watch renderer;
+ * remembered per identity object (identities are cached per auth epoch).
+ */
+export function rightsKey(caller: Identity): string {
+  let key = rightsKeys.get(caller);
+  if (key === undefined) {
+    key = isClusterAdmin(caller) ? '*' : JSON.stringify([caller.user, caller.groups, caller.grants ?? []]);
+    rightsKeys.set(caller, key);
+  }
+  return key;
+}

@@ -284,19 +284,10 @@ export class ImageStreamStore {
    * Replaces a stream's content if its resourceVersion is still `expected`.
    * Returns undefined when another writer got there first.
    */
-  async replace(q: Queryable, stream: StoredStream, expected: string, previous?: StoredStream): Promise<StoredStream | undefined> {
+  async replace(q: Queryable, stream: StoredStream, expected: string, previous: StoredStream): Promise<StoredStream | undefined> {
     const rv = await this.nextResourceVersion(q);
-    if (previous) {
-      // The caller read the stream at `expected`: if the update below applies, these were its labels.
-      this.rememberPreviousLabels(q, stream.metadata.uid, previous.metadata.labels ?? {});
-    } else {
-      // Under the write-order lock nobody else can change the row now: these are the labels before this change.
-      const [before] = await queryRows<{ labels: Record<string, string> | null }>(
-        q,
-        sql`select labels from image_streams where uid = ${stream.metadata.uid} and resource_version = ${Number(expected)}`,
-      );
-      if (before) this.rememberPreviousLabels(q, stream.metadata.uid, before.labels ?? {});
-    }
+    // The caller read the stream at `expected`: if the update below applies, these were its labels.
+    this.rememberPreviousLabels(q, stream.metadata.uid, previous.metadata.labels ?? {});
     const updated = await q
       .update(imageStreams)
       .set({
@@ -311,15 +302,14 @@ export class ImageStreamStore {
       .returning({ uid: imageStreams.uid });
     if (updated.length === 0) return undefined;
     // Status writes (mappings, imports) leave the spec tags as they are: two statements fewer under the write-order lock.
-    const specChanged = !previous || !isDeepStrictEqual(previous.spec.tags ?? [], stream.spec.tags ?? []);
+    const specChanged = !isDeepStrictEqual(previous.spec.tags ?? [], stream.spec.tags ?? []);
     if (specChanged) await q.delete(specTags).where(eq(specTags.streamUid, stream.metadata.uid));
     // Only the status tags that changed are rewritten (their events and
     // conditions go with them, by cascade): a mapping adds one event to one
     // tag, and rewriting a 20-tag history for it made every push cost the
     // whole stream, under the write-order lock.
     const { stale, fresh } = changedStatusTags(previous, stream);
-    if (stale === 'all') await q.delete(statusTags).where(eq(statusTags.streamUid, stream.metadata.uid));
-    else if (stale.length) await q.delete(statusTags).where(and(eq(statusTags.streamUid, stream.metadata.uid), inArray(statusTags.tag, stale)));
+    if (stale.length) await q.delete(statusTags).where(and(eq(statusTags.streamUid, stream.metadata.uid), inArray(statusTags.tag, stale)));
     const stored = withResourceVersion(stream, rv);
     await this.insertChildren(q, { ...stored, status: { ...stored.status, tags: fresh } }, { spec: specChanged });
     return stored;
@@ -397,16 +387,16 @@ export class ImageStreamStore {
   }
 }
 
-/**
- * The status tags a replace must delete (changed or gone; 'all' without a
- * previous stream) and those it must insert (changed or new).
- */
-function changedStatusTags(previous: StoredStream | undefined, next: StoredStream): { stale: string[] | 'all'; fresh: StatusTags } {
+/** The status tags a replace must delete (changed or gone) and those it must insert (changed or new). */
+function changedStatusTags(previous: StoredStream, next: StoredStream): { stale: string[]; fresh: StatusTags } {
   const nextTags = next.status.tags ?? [];
-  if (!previous) return { stale: 'all', fresh: nextTags };
   const before = new Map((previous.status.tags ?? []).map((t) => [t.tag, t]));
-  const fresh = nextTags.filter((t) => !isDeepStrictEqual(before.get(t.tag), t));
-  const kept = new Set(nextTags.filter((t) => !fresh.includes(t)).map((t) => t.tag));
+  const fresh: StatusTags = [];
+  const kept = new Set<string>();
+  for (const t of nextTags) {
+    if (isDeepStrictEqual(before.get(t.tag), t)) kept.add(t.tag);
+    else fresh.push(t);
+  }
   return { stale: [...before.keys()].filter((tag) => !kept.has(tag)), fresh };
 }
 

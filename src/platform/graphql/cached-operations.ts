@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
-import type { Identity } from '../../modules/auth/identity.js';
+import { rightsKey, type Identity } from '../../modules/auth/identity.js';
 import type { Watermark } from '../freshness.js';
-import { rightsKey, type Dependency, type ResponseCache } from '../response-cache.js';
+import type { Dependency, ResponseCache } from '../response-cache.js';
 import { planRead, type ReadPlan } from './read-plan.js';
 
 /** A GraphQL request the cache may answer or store: everything needed, computed once. */

@@ -4,8 +4,7 @@ import { execute, getOperationAST, GraphQLError, parse, specifiedRules, validate
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Identity } from '../../modules/auth/identity.js';
-import { isClusterAdmin } from '../../modules/auth/roles.rules.js';
+import { rightsKey, type Identity } from '../../modules/auth/identity.js';
 import type { WatchSink } from '../../modules/watch/watch-subscription.js';
 import type { WatchEvent } from '../../modules/watch/watch.rules.js';
 import { BadRequestError, DomainError, UnauthenticatedError } from '../errors.js';
@@ -54,15 +53,6 @@ type Ctx = Context<Record<string, unknown>, Extra & Partial<{ connection: Connec
 const CLOSE_INTERNAL_ERROR = 1011;
 const DOCUMENT_CACHE_SIZE = 500;
 const INTERN_SIZE = 10_000;
-
-/**
- * Who sees what: equal keys, equal results. Cluster-admins may do
- * everything (no decision reads their name); anyone else is keyed by
- * name, groups and grants, everything a resolver's decision reads.
- */
-function rightsKey(caller: Identity): string {
-  return isClusterAdmin(caller) ? '*' : JSON.stringify([caller.user, caller.groups, caller.grants ?? []]);
-}
 
 /**
  * Renders watch events to graphql-ws `next` payloads (JSON text) once per
